@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerAnalyze } from './commands/analyze';
+import { registerConfigCommands } from './commands/config-commands';
+import { registerProxyStatus } from './commands/proxy-status';
+import { up } from './up/up';
+import { DEFAULT_STATE_DIR } from './up/mesh-state-file';
+
+const program = new Command('meshctl').description('Mizzen mesh control: start a local mesh, apply and inspect config');
+
+program
+  .command('up')
+  .description('start a local mesh (NATS, Galley, Pilot, ingress gateway) with a sample app behind sidecars')
+  .option('--sample <name>', 'sample under samples/', 'bookinfo')
+  .option('--state-dir <dir>', 'where logs, NATS data and the mesh state file go', DEFAULT_STATE_DIR)
+  .option('--gateway-ip <ip>', 'loopback address of the ingress gateway', '127.0.0.1')
+  .option('--ip-block <a.b.c>', 'loopback /24 for workload addresses', '127.1.0')
+  .option('--pilot-grpc-port <port>', 'Pilot xDS port', '15010')
+  .option('--pilot-debug-port <port>', 'Pilot debug HTTP port', '15014')
+  .option('--citadel-grpc-port <port>', 'Citadel CSR (IstioCertificateService) port', '15012')
+  .option('--config-dir <dir>', 'also let Galley watch this directory of YAML')
+  .action(async (o: { sample: string; stateDir: string; gatewayIp: string; ipBlock: string; pilotGrpcPort: string; pilotDebugPort: string; citadelGrpcPort: string; configDir?: string }) => {
+    await up({ ...o, pilotGrpcPort: Number(o.pilotGrpcPort), pilotDebugPort: Number(o.pilotDebugPort), citadelGrpcPort: Number(o.citadelGrpcPort) });
+  });
+registerConfigCommands(program);
+registerProxyStatus(program);
+registerAnalyze(program);
+
+program.parseAsync(process.argv).catch((e: Error) => {
+  console.error(`error: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { PlannedWorkload } from './mesh-plan';
+import type { ProcessSpec } from './supervisor';
+
+/** Repository root, from this file's place in `apps/meshctl/dist/up/`. */
+export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const app = (name: string) => path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+
+export interface ControlPlaneEndpoints {
+  natsUrl: string;
+  citadelGrpcPort: number;
+  pilotHost: string;
+  pilotGrpcPort: number;
+  pilotDebugPort: number;
+}
+
+export function galleySpec(cp: ControlPlaneEndpoints, configDir?: string): ProcessSpec {
+  return { name: 'galley', command: process.execPath, args: [app('galley'), '--nats', cp.natsUrl, ...(configDir ? ['--config-dir', configDir] : [])], ready: /galley ready/ };
+}
+
+/** Citadel with its CA kept in the mesh's state directory (created on first start, mode 0600). */
+export function citadelSpec(cp: ControlPlaneEndpoints, stateDir: string): ProcessSpec {
+  return {
+    name: 'citadel',
+    command: process.execPath,
+    args: [app('citadel'), '--nats', cp.natsUrl, '--ca-dir', path.join(stateDir, 'citadel'), '--grpc-port', String(cp.citadelGrpcPort)],
+    ready: /citadel ready/,
+  };
+}
+
+export function pilotSpec(cp: ControlPlaneEndpoints): ProcessSpec {
+  return {
+    name: 'pilot',
+    command: process.execPath,
+    args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--debug-port', String(cp.pilotDebugPort)],
+    ready: /pilot ready/,
+  };
+}
+
+export function gatewaySpec(cp: ControlPlaneEndpoints, ip: string): ProcessSpec {
+  return {
+    name: 'istio-ingressgateway',
+    command: process.execPath,
+    args: [app('proxy'), '--type', 'router', '--ip', ip, '--namespace', 'istio-system', '--workload', 'istio-ingressgateway', '--service-account', 'istio-ingressgateway', '--labels', 'app=istio-ingressgateway,istio=ingressgateway', '--pilot', `${cp.pilotHost}:${cp.pilotGrpcPort}`],
+    ready: /proxy ready/,
+  };
+}
+
+/** The application process of a workload: its own address, its app port, HTTP_PROXY to its sidecar. */
+export function appSpec(w: PlannedWorkload, sampleDir: string): ProcessSpec {
+  return {
+    name: w.name,
+    command: process.execPath,
+    args: [path.join(sampleDir, w.entry)],
+    cwd: sampleDir,
+    env: {
+      ...w.env,
+      HOST: w.ip,
+      PORT: String(w.ports[0].appPort),
+      HTTP_PROXY: `http://${w.ip}:15001`,
+      http_proxy: `http://${w.ip}:15001`,
+      NO_PROXY: '',
+      no_proxy: '',
+      POD_NAME: w.name,
+      HOSTNAME: w.name,
+    },
+    ready: /listening on/,
+  };
+}
+
+/** The sidecar of a workload: inbound on the service ports, forwarding to the app ports. */
+export function sidecarSpec(w: PlannedWorkload, cp: ControlPlaneEndpoints): ProcessSpec {
+  const labels = Object.entries(w.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return {
+    name: `${w.name}-sidecar`,
+    command: process.execPath,
+    args: [
+      app('proxy'),
+      '--type', 'sidecar',
+      '--ip', w.ip,
+      '--namespace', w.namespace,
+      '--workload', w.name,
+      '--service', w.service,
+      '--service-account', w.serviceAccount,
+      '--labels', labels,
+      ...w.ports.flatMap((p) => ['--inbound', `${p.name}:${p.port}=${w.ip}:${p.appPort}`]),
+      '--pilot', `${cp.pilotHost}:${cp.pilotGrpcPort}`,
+    ],
+    ready: /proxy ready/,
+  };
+}

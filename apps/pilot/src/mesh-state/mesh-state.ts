@@ -1,0 +1,86 @@
+import { Debouncer, type DebounceOptions, emptyChange, type MeshChange, type MeshConfig, mergeChanges, MeshSnapshot, type Timer } from '@mizzen/pilot-core';
+import { type KvEntry, MeshRecords } from './mesh-records';
+
+export interface SnapshotUpdate {
+  before: MeshSnapshot;
+  after: MeshSnapshot;
+  change: MeshChange;
+  /** When the first event of this batch arrived (convergence measurement). */
+  firstEventAt: number;
+}
+
+/**
+ * Holds the current immutable MeshSnapshot. KV events are applied to the records at once and
+ * debounced; each flush builds a new snapshot and hands (before, after, change) to listeners.
+ */
+export class MeshState {
+  private snapshot: MeshSnapshot;
+  private readonly records: MeshRecords;
+  private readonly debouncer: Debouncer<{ change: MeshChange; at: number }>;
+  private readonly listeners: Array<(u: SnapshotUpdate) => void> = [];
+  private version = 0;
+  pushes = 0;
+
+  constructor(
+    private readonly mesh: MeshConfig,
+    debounce: DebounceOptions,
+    private readonly timer: Timer,
+    report: (msg: string) => void,
+  ) {
+    this.snapshot = MeshSnapshot.empty(mesh);
+    this.records = new MeshRecords(report);
+    this.debouncer = new Debouncer(
+      debounce,
+      timer,
+      (a, b) => ({ change: mergeChanges(a.change, b.change), at: Math.min(a.at, b.at) }),
+      (m) => this.rebuild(m.change, m.at),
+    );
+  }
+
+  current(): MeshSnapshot {
+    return this.snapshot;
+  }
+
+  onUpdate(l: (u: SnapshotUpdate) => void): void {
+    this.listeners.push(l);
+  }
+
+  configEvent(e: KvEntry): void {
+    const change = emptyChange();
+    this.records.applyConfig(e, change);
+    this.enqueue(change);
+  }
+
+  registryEvent(e: KvEntry): void {
+    const change = emptyChange();
+    this.records.applyRegistry(e, change);
+    this.enqueue(change);
+  }
+
+  /** Builds the snapshot immediately (initial sync: no debounce before the first serve). */
+  rebuildNow(): void {
+    this.debouncer.stop();
+    this.rebuild({ ...emptyChange(), full: true }, this.timer.now());
+  }
+
+  stop(): void {
+    this.debouncer.stop();
+  }
+
+  counts(): ReturnType<MeshRecords['counts']> {
+    return this.records.counts();
+  }
+
+  private enqueue(change: MeshChange): void {
+    if (change.configs.size || change.services.size || change.workloads.size || change.full) {
+      this.debouncer.push({ change, at: this.timer.now() });
+    }
+  }
+
+  private rebuild(change: MeshChange, firstEventAt: number): void {
+    const before = this.snapshot;
+    this.snapshot = MeshSnapshot.build(this.records.snapshotInput(this.mesh), ++this.version);
+    this.pushes++;
+    for (const l of this.listeners) l({ before, after: this.snapshot, change, firstEventAt });
+  }
+}

@@ -1,0 +1,52 @@
+import { Command } from 'commander';
+import { hostname } from 'node:os';
+
+export interface PilotOptions {
+  natsUrl: string;
+  /** Address the ADS gRPC server binds (Istio: 15010 plaintext). */
+  grpcHost: string;
+  grpcPort: number;
+  /** Debug/monitoring HTTP (Istio: 15014). */
+  debugPort: number;
+  id: string;
+  debounceQuietMs: number;
+  debounceMaxMs: number;
+  heartbeatMs: number;
+  outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+}
+
+/** Flags, each with a MIZZEN_* environment fallback. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptions {
+  const cmd = new Command('pilot')
+    .description('Mizzen Pilot: watches config and registry in NATS KV, serves Envoy xDS (ADS) over gRPC')
+    .option('--nats <url>', 'NATS server URL', env.NATS_URL ?? 'nats://127.0.0.1:4222')
+    .option('--grpc-host <host>', 'address to bind the xDS server', env.MIZZEN_PILOT_HOST ?? '127.0.0.1')
+    .option('--grpc-port <port>', 'xDS gRPC port', env.MIZZEN_PILOT_GRPC_PORT ?? '15010')
+    .option('--debug-port <port>', 'debug HTTP port', env.MIZZEN_PILOT_DEBUG_PORT ?? '15014')
+    .option('--id <id>', 'this Pilot instance id', env.MIZZEN_PILOT_ID ?? `pilot-${hostname()}-${process.pid}`)
+    .option('--debounce-quiet-ms <ms>', 'push debounce quiet period', env.MIZZEN_DEBOUNCE_QUIET_MS ?? '100')
+    .option('--debounce-max-ms <ms>', 'push debounce max delay', env.MIZZEN_DEBOUNCE_MAX_MS ?? '10000')
+    .option('--heartbeat-ms <ms>', 'registry heartbeat interval', env.MIZZEN_HEARTBEAT_MS ?? '5000')
+    .option('--outbound-traffic-policy <mode>', 'ALLOW_ANY or REGISTRY_ONLY', env.MIZZEN_OUTBOUND_TRAFFIC_POLICY ?? 'ALLOW_ANY')
+    .exitOverride();
+  cmd.parse(argv, { from: 'user' });
+  const o = cmd.opts<Record<string, string>>();
+  const int = (name: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: "${v}" is not a non-negative integer`);
+    return n;
+  };
+  const policy = o.outboundTrafficPolicy;
+  if (policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') throw new Error(`--outbound-traffic-policy: "${policy}" must be ALLOW_ANY or REGISTRY_ONLY`);
+  return {
+    natsUrl: o.nats,
+    grpcHost: o.grpcHost,
+    grpcPort: int('grpc-port', o.grpcPort),
+    debugPort: int('debug-port', o.debugPort),
+    id: o.id,
+    debounceQuietMs: int('debounce-quiet-ms', o.debounceQuietMs),
+    debounceMaxMs: int('debounce-max-ms', o.debounceMaxMs),
+    heartbeatMs: int('heartbeat-ms', o.heartbeatMs),
+    outboundTrafficPolicy: policy,
+  };
+}

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import type { Bus, KvWatcher } from '@mizzen/bus';
+import { DEFAULT_MESH_CONFIG } from '@mizzen/pilot-core';
+import { preloadProtos } from '@mizzen/xds-codec';
+import { startDebugServer } from './debug/debug-server';
+import { watchMeshKv } from './mesh-state/kv-source';
+import { MeshState } from './mesh-state/mesh-state';
+import type { PilotOptions } from './options';
+import { Registration } from './registration/registration';
+import { XdsService } from './xds/xds.service';
+
+const realTimer = {
+  now: () => performance.now(),
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/**
+ * Pilot's runtime: KV -> MeshState -> (debounced) push over ADS; registration of connecting
+ * workloads; debug HTTP. The gRPC server opens only after the initial KV sync, so a restarted
+ * Pilot never serves a partial view.
+ */
+export class PilotService {
+  readonly state: MeshState;
+  readonly xds: XdsService;
+  private registration?: Registration;
+  private watchers: KvWatcher[] = [];
+  private debug?: Server;
+  private ready = false;
+  grpcPort = 0;
+
+  constructor(
+    private readonly opts: PilotOptions,
+    private readonly bus: Bus,
+    private readonly log: (msg: string) => void,
+  ) {
+    this.state = new MeshState({ ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: opts.outboundTrafficPolicy }, { quietMs: opts.debounceQuietMs, maxMs: opts.debounceMaxMs }, realTimer, log);
+    this.xds = new XdsService(this.state, opts.id, log);
+  }
+
+  async start(): Promise<void> {
+    preloadProtos(); // pay the proto load once at start, not on the first proxy's request
+    this.debug = await startDebugServer(this.opts.grpcHost, this.opts.debugPort, {
+      registry: this.xds.registry,
+      pusher: this.xds.pusher,
+      cache: this.xds.cache,
+      ready: () => this.ready,
+      nacks: () => this.xds.nacks,
+      snapshotInfo: () => ({ version: this.state.current().version, ...this.state.counts(), services: this.state.current().allServices().map((s) => s.hostname) }),
+    });
+    this.watchers = await watchMeshKv(this.bus, this.state);
+    this.state.rebuildNow();
+    this.registration = new Registration(
+      { request: (c, p, timeoutMs) => this.bus.request(c, p, { timeoutMs }), publish: (c, e) => this.bus.publish(c, e) },
+      this.opts.id,
+      this.xds.registry,
+      this.opts.heartbeatMs,
+      this.log,
+    );
+    this.registration.start();
+    this.grpcPort = await this.xds.server.listen(`${this.opts.grpcHost}:${this.opts.grpcPort}`);
+    this.ready = true;
+    const c = this.state.counts();
+    this.log(`pilot ready: xDS on ${this.opts.grpcHost}:${this.grpcPort}, debug on http://${this.opts.grpcHost}:${this.opts.debugPort}; ${c.configs} configs, ${c.services} services, ${c.workloads} workloads`);
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    this.registration?.stop();
+    this.state.stop();
+    await Promise.allSettled(this.watchers.map((w) => w.stop()));
+    await this.xds.server.close();
+    await new Promise<void>((r) => (this.debug ? this.debug.close(() => r()) : r()));
+  }
+}

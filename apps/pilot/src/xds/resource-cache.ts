@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { encodeAny } from '@mizzen/xds-codec';
+import type { XdsResource } from '@mizzen/xds-types';
+
+/** An encoded resource: its Any bytes and a content hash used for versions. */
+export interface EncodedResource {
+  name: string;
+  hash: string;
+  bytes: Buffer;
+}
+
+/**
+ * Encoded xDS resources cached by content hash, so a push concatenates cached bytes instead of
+ * re-encoding (the same cluster is shared by every proxy that sees it). Bounded LRU.
+ */
+export class ResourceCache {
+  private readonly entries = new Map<string, Buffer>();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly maxEntries = 50_000) {}
+
+  encode(r: XdsResource): EncodedResource {
+    const hash = createHash('sha1').update(r.typeUrl).update('\0').update(JSON.stringify(r.body)).digest('base64url').slice(0, 16);
+    let bytes = this.entries.get(hash);
+    if (bytes) {
+      this.hits++;
+      this.entries.delete(hash);
+      this.entries.set(hash, bytes);
+    } else {
+      this.misses++;
+      bytes = encodeAny(r.typeUrl, r.body);
+      this.entries.set(hash, bytes);
+      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    }
+    return { name: r.name, hash, bytes };
+  }
+}
+
+/** The version of a set of resources: a hash over their names and content hashes (order-independent). */
+export function versionOf(resources: readonly EncodedResource[]): string {
+  const h = createHash('sha1');
+  for (const r of [...resources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) h.update(r.name).update('\0').update(r.hash).update('\n');
+  return h.digest('hex').slice(0, 12);
+}

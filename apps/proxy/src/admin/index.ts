@@ -1,0 +1,3 @@
+export * from './config-dump';
+export * from './clusters-view';
+export * from './admin-server';

@@ -1,0 +1,4 @@
+export * from './options';
+export * from './node';
+export * from './agent';
+export * from './cli';

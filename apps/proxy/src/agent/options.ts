@@ -1,0 +1,100 @@
+import { type FieldError, type InboundPort, type Locality, type Result, fail, ok, protocolFromPortName } from '@mizzen/mesh-model';
+import { isIP } from 'node:net';
+
+/** Validated agent settings (from flags, or MIZZEN_* environment variables). */
+export interface AgentOptions {
+  type: 'sidecar' | 'router';
+  /** The workload's own address: every socket the proxy binds uses it. */
+  ip: string;
+  namespace: string;
+  workload: string;
+  service?: string;
+  serviceAccount: string;
+  labels: Record<string, string>;
+  inbound: InboundPort[];
+  locality?: Locality;
+  /** `host:port` of Pilot's ADS server. */
+  pilot: string;
+  adminPort: number;
+  accessLog: boolean;
+}
+
+/** Raw string values as commander hands them over. */
+export interface RawAgentOptions {
+  type?: string;
+  ip?: string;
+  namespace?: string;
+  workload?: string;
+  service?: string;
+  serviceAccount?: string;
+  labels?: string;
+  inbound?: string[];
+  locality?: string;
+  pilot?: string;
+  adminPort?: string;
+  accessLog?: string;
+}
+
+function parseLabels(raw: string | undefined, errors: FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = pair.indexOf('=');
+    if (i <= 0) errors.push({ path: 'labels', message: `"${pair}" is not key=value` });
+    else out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+/** `name:port=host:port`, e.g. `http:9080=127.1.0.5:41234`. */
+export function parseInbound(spec: string, errors: FieldError[], path = 'inbound'): InboundPort | undefined {
+  const m = /^([a-z0-9-]+):(\d+)=([^:=\s]+):(\d+)$/i.exec(spec.trim());
+  const port = Number(m?.[2]);
+  const targetPort = Number(m?.[4]);
+  if (!m || port < 1 || port > 65535 || targetPort < 1 || targetPort > 65535) {
+    errors.push({ path, message: `"${spec}" is not name:port=host:port` });
+    return undefined;
+  }
+  return { name: m[1], port, protocol: protocolFromPortName(m[1]), target: `${m[3]}:${m[4]}` };
+}
+
+function parseLocality(raw: string | undefined): Locality | undefined {
+  if (!raw) return undefined;
+  const [region, zone, subZone] = raw.split('/');
+  return { region: region || undefined, zone: zone || undefined, subZone: subZone || undefined };
+}
+
+function parsePort(raw: string | undefined, fallback: number, path: string, errors: FieldError[]): number {
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) errors.push({ path, message: `"${raw}" is not a port` });
+  return n;
+}
+
+/** Validates raw options, collecting every problem. */
+export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
+  const errors: FieldError[] = [];
+  const type = raw.type ?? 'sidecar';
+  if (type !== 'sidecar' && type !== 'router') errors.push({ path: 'type', message: 'must be sidecar or router' });
+  const ip = raw.ip ?? '127.0.0.1';
+  if (!isIP(ip)) errors.push({ path: 'ip', message: `"${ip}" is not an IP address` });
+  const namespace = raw.namespace || 'default';
+  const inbound = (raw.inbound ?? []).flatMap((s) => s.split(/[\s,]+/).filter(Boolean)).map((s, i) => parseInbound(s, errors, `inbound[${i}]`));
+  const accessLog = raw.accessLog ?? 'stdout';
+  if (accessLog !== 'stdout' && accessLog !== 'off') errors.push({ path: 'accessLog', message: 'must be stdout or off' });
+  const pilot = raw.pilot || '127.0.0.1:15010';
+  if (!/^[^:\s]+:\d+$/.test(pilot)) errors.push({ path: 'pilot', message: `"${pilot}" is not host:port` });
+  const options: AgentOptions = {
+    type: type === 'router' ? 'router' : 'sidecar',
+    ip,
+    namespace,
+    workload: raw.workload || `${type}-${ip}`,
+    service: raw.service || undefined,
+    serviceAccount: raw.serviceAccount || 'default',
+    labels: parseLabels(raw.labels, errors),
+    inbound: inbound.filter((p): p is InboundPort => p !== undefined),
+    locality: parseLocality(raw.locality),
+    pilot,
+    adminPort: parsePort(raw.adminPort, 15000, 'adminPort', errors),
+    accessLog: accessLog !== 'off',
+  };
+  return errors.length ? fail(errors) : ok(options);
+}

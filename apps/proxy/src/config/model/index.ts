@@ -1,0 +1,5 @@
+export * from './matchers';
+export * from './routes';
+export * from './clusters';
+export * from './listeners';
+export * from './tls';

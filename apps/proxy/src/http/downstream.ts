@@ -1,0 +1,47 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+import type { ConnectionInfo } from '../net/connection';
+
+/**
+ * What the connection manager uses of a downstream request: node's HTTP/1.1 IncomingMessage and
+ * the HTTP/2 compatibility API's Http2ServerRequest both fit.
+ */
+export interface DownstreamRequest extends Readable {
+  readonly headers: IncomingHttpHeaders;
+  readonly method?: string;
+  readonly url?: string;
+  readonly httpVersion: string;
+}
+
+/** What the proxy uses of a downstream response: ServerResponse and Http2ServerResponse both fit. */
+export interface DownstreamResponse extends Writable {
+  readonly headersSent: boolean;
+  statusCode: number;
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
+  addTrailers(trailers: OutgoingHttpHeaders): void;
+}
+
+/** The downstream connection a request arrived on. */
+export interface DownstreamConnection extends ConnectionInfo {
+  /** `HTTP/1.1` or `HTTP/2` (as Envoy's %PROTOCOL% prints it). */
+  protocol: 'HTTP/1.1' | 'HTTP/2';
+}
+
+/** One request as a codec hands it to the connection manager. */
+export interface DownstreamStream {
+  conn: DownstreamConnection;
+  req: DownstreamRequest;
+  res: DownstreamResponse;
+  /**
+   * Whether a request body follows the headers: HTTP/1.1 framing headers, or for HTTP/2 whether
+   * the HEADERS frame lacked END_STREAM.
+   */
+  hasBody: boolean;
+}
+
+/** HTTP/1.1 framing: a request has a body iff it declares a length or a transfer coding. */
+export function http1HasBody(headers: IncomingHttpHeaders): boolean {
+  const len = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}

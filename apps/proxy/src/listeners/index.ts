@@ -1,0 +1,2 @@
+export * from './active-listener';
+export * from './listener-manager';

@@ -1,0 +1,3 @@
+export * from './config-snapshot';
+export * from './proxy-runtime';
+export * from './xds-handlers';

@@ -1,0 +1,63 @@
+import type { AccessLogSink } from '../http';
+import { ConnectionManager } from '../http';
+import { ListenerManager } from '../listeners';
+import { RouteStore, type Rng } from '../routing';
+import { StatsStore } from '../stats';
+import { ClusterManager, TransportRegistry } from '../upstream';
+import { ConfigSnapshot } from './config-snapshot';
+
+export interface ProxyRuntimeOptions {
+  log: (msg: string) => void;
+  accessLog?: AccessLogSink;
+  rng?: Rng;
+  /** Envoy's initial_fetch_timeout: how long clusters and listeners warm at most. */
+  initialFetchTimeoutMs?: number;
+  retryBufferBytes?: number;
+  transports?: TransportRegistry;
+  stats?: StatsStore;
+}
+
+/**
+ * The proxy proper: clusters, route tables, listeners and the HTTP connection manager, wired
+ * together. It knows nothing of xDS; the xDS handlers feed it validated config.
+ */
+export class ProxyRuntime {
+  readonly stats: StatsStore;
+  readonly transports: TransportRegistry;
+  readonly clusters: ClusterManager;
+  readonly routes = new RouteStore();
+  readonly listeners: ListenerManager;
+  readonly connectionManager: ConnectionManager;
+  readonly snapshot = new ConfigSnapshot();
+
+  constructor(readonly opts: ProxyRuntimeOptions) {
+    const rng = opts.rng ?? Math.random;
+    this.stats = opts.stats ?? new StatsStore();
+    this.transports = opts.transports ?? new TransportRegistry();
+    const initialFetchTimeoutMs = opts.initialFetchTimeoutMs ?? 15_000;
+    this.clusters = new ClusterManager({ transports: this.transports, stats: this.stats, rng, initialFetchTimeoutMs });
+    this.connectionManager = new ConnectionManager({
+      clusters: this.clusters,
+      rng,
+      retryBufferBytes: opts.retryBufferBytes ?? 1024 * 1024,
+      faults: { active: 0 },
+      stats: this.stats,
+      accessLog: opts.accessLog,
+      log: opts.log,
+      isOwnListener: (host, port) => this.listeners.servesAddress(host, port),
+    });
+    this.listeners = new ListenerManager({
+      connectionManager: this.connectionManager,
+      tcp: { clusters: this.clusters, rng, stats: this.stats, accessLog: opts.accessLog },
+      routes: this.routes,
+      stats: this.stats,
+      log: opts.log,
+      initialFetchTimeoutMs,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.listeners.close();
+    await this.clusters.close();
+  }
+}

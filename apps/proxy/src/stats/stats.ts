@@ -1,0 +1,102 @@
+/**
+ * Counters and gauges named like Envoy's: a flat name `scope.<scope name>.stat` (e.g.
+ * `cluster.outbound|9080||reviews.default.svc.cluster.local.upstream_rq_200`) with the scope name
+ * kept apart so the Prometheus view can turn it into a tag, as Envoy's tag extraction does.
+ * https://www.envoyproxy.io/docs/envoy/latest/configuration/upstream/cluster_manager/cluster_stats
+ */
+
+export class Counter {
+  value = 0;
+  inc(n = 1): void {
+    this.value += n;
+  }
+}
+
+export class Gauge {
+  value = 0;
+  set(v: number): void {
+    this.value = v;
+  }
+  inc(n = 1): void {
+    this.value += n;
+  }
+  dec(n = 1): void {
+    this.value -= n;
+  }
+}
+
+/** Which kind of scope a stat lives under; `root` stats have no scope name. */
+export type ScopeKind = 'root' | 'cluster' | 'listener' | 'http' | 'tcp';
+
+export interface StatEntry {
+  kind: ScopeKind;
+  scopeName: string;
+  stat: string;
+  metric: Counter | Gauge;
+}
+
+export class StatsScope {
+  private readonly counters = new Map<string, Counter>();
+  private readonly gauges = new Map<string, Gauge>();
+
+  constructor(
+    readonly kind: ScopeKind,
+    readonly name: string,
+  ) {}
+
+  counter(stat: string): Counter {
+    let c = this.counters.get(stat);
+    if (!c) this.counters.set(stat, (c = new Counter()));
+    return c;
+  }
+
+  gauge(stat: string): Gauge {
+    let g = this.gauges.get(stat);
+    if (!g) this.gauges.set(stat, (g = new Gauge()));
+    return g;
+  }
+
+  *entries(): Iterable<StatEntry> {
+    for (const [stat, metric] of this.counters) yield { kind: this.kind, scopeName: this.name, stat, metric };
+    for (const [stat, metric] of this.gauges) yield { kind: this.kind, scopeName: this.name, stat, metric };
+  }
+}
+
+export class StatsStore {
+  private readonly scopes = new Map<string, StatsScope>();
+  readonly root = this.scope('root', '');
+
+  scope(kind: ScopeKind, name: string): StatsScope {
+    const key = `${kind}\u0000${name}`;
+    let s = this.scopes.get(key);
+    if (!s) this.scopes.set(key, (s = new StatsScope(kind, name)));
+    return s;
+  }
+
+  counter(stat: string): Counter {
+    return this.root.counter(stat);
+  }
+
+  gauge(stat: string): Gauge {
+    return this.root.gauge(stat);
+  }
+
+  *entries(): Iterable<StatEntry> {
+    for (const s of this.scopes.values()) yield* s.entries();
+  }
+}
+
+/** Envoy's flat stat name. */
+export function flatName(e: Pick<StatEntry, 'kind' | 'scopeName' | 'stat'>): string {
+  return e.kind === 'root' ? e.stat : `${e.kind}.${e.scopeName}.${e.stat}`;
+}
+
+/** `/stats` text: `name: value` lines sorted by name, optionally filtered by a regex. */
+export function formatText(store: StatsStore, filter?: RegExp): string {
+  const lines: string[] = [];
+  for (const e of store.entries()) {
+    const name = flatName(e);
+    if (!filter || filter.test(name)) lines.push(`${name}: ${e.metric.value}`);
+  }
+  return lines.sort().join('\n') + '\n';
+}

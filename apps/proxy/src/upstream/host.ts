@@ -1,0 +1,124 @@
+import { Pool } from 'undici';
+import type { LbEndpoint } from '../config/model';
+import { H2ClientPool } from '../h2/h2-client-pool';
+import type { StatsScope } from '../stats';
+import { OutlierState } from './outlier-detection';
+import type { UpstreamConnector } from './transport';
+
+export interface HostOptions {
+  connector: UpstreamConnector;
+  connectTimeoutMs: number;
+  maxRequestsPerConnection: number;
+  /** HTTP/2 clusters: streams per connection (max_concurrent_streams). */
+  maxConcurrentStreams?: number;
+  /** Cluster stats scope: connection counters are per cluster, as in Envoy. */
+  stats: StatsScope;
+  /** circuit_breakers max_connections: also caps the host's pool (undici queues past it). */
+  maxConnections?: number;
+  /** Idle time after which a pooled connection closes (undici's default when unset). */
+  idleTimeoutMs?: number;
+  /** Idle time before TCP keepalive probes. */
+  tcpKeepaliveMs?: number;
+  /** A connection closed: pending requests may now open one. */
+  onDisconnect?: () => void;
+}
+
+/** `host:port`, bracketing IPv6 literals. */
+export function hostKey(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * One upstream endpoint with its keep-alive connection pool. Hosts outlive EDS updates that keep
+ * their address, so pools (and their idle connections) are reused.
+ */
+export class UpstreamHost {
+  readonly key: string;
+  endpoint: LbEndpoint;
+  /** In-flight requests (least-request LB input, `/clusters` rq_active). */
+  active = 0;
+  total = 0;
+  errors = 0;
+  connections = 0;
+  /** Requests holding a connection (circuit breaker admission). */
+  dispatched = 0;
+  /** Outlier detection state; `ejected` hosts leave the load balancing set. */
+  outlier = new OutlierState();
+  private poolInstance?: Pool;
+  private h2Instance?: H2ClientPool;
+
+  constructor(
+    endpoint: LbEndpoint,
+    private readonly opts: HostOptions,
+  ) {
+    this.endpoint = endpoint;
+    this.key = hostKey(endpoint.host, endpoint.port);
+  }
+
+  get weight(): number {
+    return this.endpoint.weight;
+  }
+
+  get ejected(): boolean {
+    return this.outlier.ejected;
+  }
+
+  /** The keep-alive pool, created on first use (a large EDS update creates no sockets or pools). */
+  get pool(): Pool {
+    this.poolInstance ??= this.createPool();
+    return this.poolInstance;
+  }
+
+  /** HTTP/2 (h2c) sessions to this host, created on first use (HTTP/2 clusters). */
+  get h2(): H2ClientPool {
+    const o = this.opts;
+    this.h2Instance ??= new H2ClientPool({
+      host: this.endpoint.host,
+      port: this.endpoint.port,
+      connectTimeoutMs: o.connectTimeoutMs,
+      maxConcurrentStreams: o.maxConcurrentStreams ?? 2147483647,
+      maxRequestsPerConnection: o.maxRequestsPerConnection,
+      idleTimeoutMs: o.idleTimeoutMs ?? 0,
+      stats: o.stats,
+      onConnect: () => this.connections++,
+      onDisconnect: () => {
+        this.connections--;
+        o.onDisconnect?.();
+      },
+    });
+    return this.h2Instance;
+  }
+
+  private createPool(): Pool {
+    const { connector, connectTimeoutMs, maxRequestsPerConnection, stats, maxConnections, idleTimeoutMs, tcpKeepaliveMs } = this.opts;
+    const connect = connector.connectOptions(this.endpoint.host, this.endpoint.port, connectTimeoutMs);
+    const pool = new Pool(`${connector.scheme}://${this.key}`, {
+      connect: tcpKeepaliveMs && typeof connect === 'object' ? { ...connect, keepAlive: true, keepAliveInitialDelay: tcpKeepaliveMs } : connect,
+      ...(idleTimeoutMs ? { keepAliveTimeout: idleTimeoutMs, keepAliveMaxTimeout: idleTimeoutMs } : {}),
+      // Timeouts are the router's (route / per-try); undici's own would fire independently.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      // undici resets a connection after maxRequestsPerClient + 1 requests; pipelining 0 means one.
+      ...(maxRequestsPerConnection === 1 ? { pipelining: 0 } : { maxRequestsPerClient: maxRequestsPerConnection > 1 ? maxRequestsPerConnection - 1 : undefined }),
+      connections: maxConnections !== undefined && maxConnections >= 1 && maxConnections < 2 ** 31 ? maxConnections : null,
+    });
+    pool.on('connect', () => {
+      this.connections++;
+      stats.counter('upstream_cx_total').inc();
+      stats.gauge('upstream_cx_active').inc();
+    });
+    pool.on('disconnect', () => {
+      this.connections--;
+      stats.gauge('upstream_cx_active').dec();
+      this.opts.onDisconnect?.();
+    });
+    pool.on('connectionError', () => stats.counter('upstream_cx_connect_fail').inc());
+    return pool;
+  }
+
+  /** Waits for in-flight requests, then closes the pool's connections. */
+  async close(): Promise<void> {
+    const p = this.poolInstance;
+    await Promise.all([p && !p.closed ? p.close() : undefined, this.h2Instance?.close()]);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './backoff';
+export * from './transport';
+export * from './type-state';
+export * from './ads-client';

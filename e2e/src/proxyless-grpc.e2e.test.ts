@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as xds from '@grpc/grpc-js-xds';
+import * as protoLoader from '@grpc/proto-loader';
+import { spawnProcess, type RunningProcess, waitFor } from '@mizzen/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlPlane } from './support/control-plane';
+import { REPO } from './support/mesh';
+
+const GREETER = path.join(REPO, 'samples/greeter');
+const TARGET = 'xds:///greeter.default.svc.cluster.local:50051';
+const ADDR = { v1: '127.77.2.11', v2: '127.77.2.12' };
+
+type SayHello = (req: { name: string }, opts: { deadline: number }, cb: (err: grpc.ServiceError | null, res?: { message: string }) => void) => void;
+
+/** An independent xDS client: @grpc/grpc-js-xds with Pilot as its xDS server (bootstrap per channel). */
+function xdsClient(pilotPort: number): grpc.Client & { SayHello: SayHello } {
+  xds.register();
+  const def = protoLoader.loadSync(path.join(GREETER, 'proto/helloworld.proto'));
+  const pkg = grpc.loadPackageDefinition(def) as unknown as { helloworld: { Greeter: grpc.ServiceClientConstructor } };
+  const bootstrap = {
+    xds_servers: [{ server_uri: `127.0.0.1:${pilotPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    node: { id: `grpc-e2e-${process.pid}`, locality: {}, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default' } },
+  };
+  return new pkg.helloworld.Greeter(TARGET, grpc.credentials.createInsecure(), {
+    'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap),
+  }) as unknown as grpc.Client & { SayHello: SayHello };
+}
+
+type SayHelloMd = (req: { name: string }, md: grpc.Metadata, opts: { deadline: number }, cb: (err: grpc.ServiceError | null, res?: { message: string }) => void) => void;
+
+function hello(client: { SayHello: SayHello }, headers: Record<string, string> = {}): Promise<string> {
+  const md = new grpc.Metadata();
+  for (const [k, v] of Object.entries(headers)) md.set(k, v);
+  return new Promise<string>((resolve, reject) =>
+    (client.SayHello as unknown as SayHelloMd)({ name: 'e2e' }, md, { deadline: Date.now() + 5000 }, (err, res) => (err ? reject(err) : resolve(res?.message ?? ''))),
+  );
+}
+
+async function versions(client: { SayHello: SayHello }, n: number, headers: Record<string, string> = {}): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const msg = await hello(client, headers);
+    const v = /from (v\d)/.exec(msg)?.[1] ?? msg;
+    out[v] = (out[v] ?? 0) + 1;
+  }
+  return out;
+}
+
+describe('proxyless gRPC: @grpc/grpc-js-xds uses Pilot as its xDS server', () => {
+  let cp: ControlPlane;
+  const servers: RunningProcess[] = [];
+
+  beforeAll(async () => {
+    cp = await ControlPlane.start();
+    for (const [version, host] of Object.entries(ADDR)) {
+      servers.push(await spawnProcess(process.execPath, [path.join(GREETER, 'dist/server.js')], { name: `greeter-${version}`, env: { HOST: host, PORT: '50051', SERVICE_VERSION: version }, readyLine: /listening on/ }));
+    }
+    const text = ['service-entry.yaml', 'workload-entries.yaml', 'destination-rule.yaml']
+      .map((f) => fs.readFileSync(path.join(GREETER, 'networking', f), 'utf8'))
+      .join('\n---\n')
+      .replaceAll('127.0.0.11', ADDR.v1)
+      .replaceAll('127.0.0.12', ADDR.v2);
+    const r = await cp.meshctl(['apply', '-f', '-'], text);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    for (const s of servers) await s.stop();
+    await cp?.stop();
+  });
+
+  it('calls the service by its xds:/// name and balances over both versions', async () => {
+    const client = xdsClient(cp.pilotPort);
+    const seen = await versions(client, 40);
+    expect(seen.v1).toBeGreaterThan(5);
+    expect(seen.v2).toBeGreaterThan(5);
+    client.close();
+  });
+
+  it('honours a weighted VirtualService (80/20) from the same config as the sidecars', async () => {
+    const r = await cp.meshctl(['apply', '-f', path.join(GREETER, 'networking/virtual-service-80-20.yaml')]);
+    expect(r.code, r.stderr).toBe(0);
+    const client = xdsClient(cp.pilotPort);
+    await waitFor(async () => {
+      const seen = await versions(client, 200);
+      return (seen.v1 ?? 0) > 130 && (seen.v1 ?? 0) < 190 && (seen.v2 ?? 0) > 10;
+    }, { timeoutMs: 15_000, message: 'weights not applied' });
+    const all = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: greeter}
+spec:
+  hosts: [greeter.default.svc.cluster.local]
+  http:
+  - route:
+    - destination: {host: greeter.default.svc.cluster.local, subset: v2, port: {number: 50051}}
+`;
+    expect((await cp.meshctl(['apply', '-f', '-'], all)).code).toBe(0);
+    await waitFor(async () => (await versions(client, 20)).v2 === 20, { timeoutMs: 5000, message: 'v2-only route not applied' });
+    client.close();
+  });
+
+  it('honours header matches, fault aborts and ring hash from the same VirtualService and DestinationRule', async () => {
+    const yaml = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: greeter}
+spec:
+  host: greeter.default.svc.cluster.local
+  trafficPolicy:
+    loadBalancer: {consistentHash: {httpHeaderName: x-session}}
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: greeter}
+spec:
+  hosts: [greeter.default.svc.cluster.local]
+  http:
+  - match: [{headers: {x-fail: {exact: "yes"}}}]
+    fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 100}}}
+    route: [{destination: {host: greeter.default.svc.cluster.local, port: {number: 50051}}}]
+  - match: [{headers: {x-user: {exact: alice}}}]
+    route: [{destination: {host: greeter.default.svc.cluster.local, subset: v2, port: {number: 50051}}}]
+  - route: [{destination: {host: greeter.default.svc.cluster.local, port: {number: 50051}}}]
+`;
+    const r = await cp.meshctl(['apply', '-f', '-'], yaml);
+    expect(r.code, r.stderr).toBe(0);
+    const client = xdsClient(cp.pilotPort);
+    // header match -> v2 only
+    await waitFor(async () => (await versions(client, 20, { 'x-user': 'alice' })).v2 === 20, { timeoutMs: 10_000, message: 'header match not applied' });
+    // fault abort with a gRPC status
+    await waitFor(
+      async () => {
+        try {
+          await hello(client, { 'x-fail': 'yes' });
+          return false;
+        } catch (e) {
+          return (e as grpc.ServiceError).code === grpc.status.UNAVAILABLE;
+        }
+      },
+      { timeoutMs: 5000, message: 'fault abort not applied' },
+    );
+    // ring hash: one session sticks to one backend; many sessions use both
+    const sessions = Array.from({ length: 16 }, (_, i) => `session-${i}`);
+    const perSession = await Promise.all(sessions.map(async (sid) => versions(client, 10, { 'x-session': sid })));
+    for (const seen of perSession) expect(Object.keys(seen)).toHaveLength(1);
+    expect(new Set(perSession.map((seen) => Object.keys(seen)[0])).size).toBe(2);
+    client.close();
+  });
+});

@@ -1,0 +1,12 @@
+export * from './types';
+export * from './errors';
+export * from './logger';
+export * from './codec';
+export * from './retry';
+export { ERROR_HEADER, ERROR_CODE_HEADER } from './wire-error';
+export type { RequestOptions, RequestContext, RequestHandler, ServeOptions, BusSubscription } from './request-reply';
+export type { EventHandler, SubscribeOptions } from './events';
+export { KvStore, isValidKvKey, type KvValue, type ReconnectSource } from './kv/kv-store';
+export type { OpenKvOptions } from './kv/open-kv';
+export { watchKv, type KvWatchEvent, type KvWatchHandler, type KvWatchOptions, type KvWatcher } from './kv/watch-kv';
+export { Bus, type BusOptions } from './bus';

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { SUPPORTED_KINDS, unsupportedFieldWarnings, validateResource, type AnyConfig, type UnsupportedFieldTable } from '../index';
+
+function vs(): AnyConfig {
+  const r = validateResource(
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews' },
+      spec: {
+        hosts: ['reviews'],
+        http: [
+          { route: [{ destination: { host: 'reviews', subset: 'v1' } }], mirror: { host: 'reviews', subset: 'v2' } },
+          { route: [{ destination: { host: 'reviews' } }] },
+          { match: [{ uri: { prefix: '/x' } }], route: [{ destination: { host: 'reviews' } }], mirror: { host: 'reviews', subset: 'v3' } },
+        ],
+      },
+    },
+    { defaultNamespace: 'default' },
+  );
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.value;
+}
+
+describe('unsupportedFieldWarnings', () => {
+  it('is empty by default for networking kinds: their modules start with an empty table', () => {
+    expect(SUPPORTED_KINDS).toHaveLength(9);
+    expect(unsupportedFieldWarnings(vs())).toEqual([]);
+  });
+
+  it('reports each occurrence of a listed field with its concrete path', () => {
+    const table: UnsupportedFieldTable = { VirtualService: [{ path: 'http[*].mirror', reason: 'mirroring is not implemented' }] };
+    expect(unsupportedFieldWarnings(vs(), table)).toEqual([
+      { path: 'spec.http[0].mirror', message: 'field is not supported by the Mizzen data plane yet: mirroring is not implemented' },
+      { path: 'spec.http[2].mirror', message: 'field is not supported by the Mizzen data plane yet: mirroring is not implemented' },
+    ]);
+  });
+
+  it('ignores tables of other kinds and absent fields', () => {
+    expect(unsupportedFieldWarnings(vs(), { DestinationRule: [{ path: 'trafficPolicy' }] })).toEqual([]);
+    expect(unsupportedFieldWarnings(vs(), { VirtualService: [{ path: 'tcp[*].route' }] })).toEqual([]);
+  });
+});
+
+describe('default tables name what the data plane does not implement', () => {
+  it('warns about client TLS in a DestinationRule and credentialName at a gateway', () => {
+    const validate = validateResource;
+    const warn = (c: AnyConfig) => unsupportedFieldWarnings(c);
+    const dr = validate({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r' }, spec: { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } }, { defaultNamespace: 'default' });
+    expect(dr.ok).toBe(true);
+    if (dr.ok) expect(warn(dr.value).map((w) => w.path)).toEqual(['spec.trafficPolicy.tls']);
+    const gw = validate(
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'cert' } }] } },
+      { defaultNamespace: 'default' },
+    );
+    expect(gw.ok).toBe(true);
+    if (gw.ok) expect(warn(gw.value).map((w) => w.path)).toEqual(['spec.servers[0].tls.credentialName']);
+  });
+});

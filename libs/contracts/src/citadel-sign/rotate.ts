@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { type RequestContract, zodParser } from '../contract';
+import { trustBundle } from './trust-bucket';
+
+/**
+ * `mizzen.citadel.rotate.v1`: start a root rotation. Citadel creates a new root (and
+ * intermediate), publishes a trust bundle with both roots, signs with the new one from then on, and
+ * retires the old root after the grace period. Refused when the CA is plugged in (no root key).
+ */
+export const rotateRequest = z.strictObject({
+  /** How long the old root stays trusted; Citadel's `--root-grace-period` when absent. */
+  gracePeriodSeconds: z.number().positive().optional(),
+  requester: z.string().min(1),
+});
+export type RotateRequest = z.infer<typeof rotateRequest>;
+
+export const rotateReply = z.object({ bundle: trustBundle });
+export type RotateReply = z.infer<typeof rotateReply>;
+
+export const CitadelRotateRoot: RequestContract<RotateRequest, RotateReply> = {
+  kind: 'request',
+  subject: 'mizzen.citadel.rotate.v1',
+  queue: 'citadel',
+  request: zodParser(rotateRequest),
+  reply: zodParser(rotateReply),
+};

@@ -1,0 +1,107 @@
+import { type ConnectionPoolSettings, type DestinationRule, parseDuration, type TrafficPolicy } from '@mizzen/config-api';
+import { type Any, type Cluster, TypeUrl } from '@mizzen/xds-types';
+import { toDuration } from './durations';
+
+/**
+ * The effective traffic policy for one port of one subset: the subset's policy overrides the
+ * top-level one, and `portLevelSettings` for the port override both (Istio's merge order).
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy
+ */
+export function effectivePolicy(dr: DestinationRule | undefined, subset: string, port: number): TrafficPolicy | undefined {
+  if (!dr) return undefined;
+  const top = dr.spec.trafficPolicy;
+  const sub = subset ? dr.spec.subsets?.find((s) => s.name === subset)?.trafficPolicy : undefined;
+  let merged: TrafficPolicy | undefined = top ? { ...top } : undefined;
+  if (sub) merged = { ...(merged ?? {}), ...sub };
+  const portLevel = merged?.portLevelSettings?.find((p) => p.port?.number === port);
+  if (portLevel) {
+    const { port: _p, ...rest } = portLevel;
+    merged = { ...merged, ...rest };
+  }
+  return merged;
+}
+
+const MAX_U32 = 4294967295;
+
+/** Cluster fields (LB, circuit breakers, outlier detection, timeouts) from a traffic policy. */
+export function applyTrafficPolicy(cluster: Cluster, policy: TrafficPolicy | undefined, defaultConnectTimeoutMs: number): Cluster {
+  const out: Cluster = { ...cluster };
+  out.connectTimeout = toDuration(policy?.connectionPool?.tcp?.connectTimeout) ?? { seconds: Math.floor(defaultConnectTimeoutMs / 1000), nanos: (defaultConnectTimeoutMs % 1000) * 1e6 };
+  const lb = policy?.loadBalancer;
+  if (lb?.consistentHash) {
+    if (lb.consistentHash.maglev) {
+      out.lbPolicy = 'MAGLEV';
+      if (lb.consistentHash.maglev.tableSize) out.maglevLbConfig = { tableSize: { value: lb.consistentHash.maglev.tableSize } };
+    } else {
+      out.lbPolicy = 'RING_HASH';
+      const size = lb.consistentHash.ringHash?.minimumRingSize ?? lb.consistentHash.minimumRingSize;
+      if (size) out.ringHashLbConfig = { minimumRingSize: { value: size } };
+    }
+  } else if (lb?.simple === 'LEAST_REQUEST' || lb?.simple === 'LEAST_CONN') out.lbPolicy = 'LEAST_REQUEST';
+  else if (lb?.simple === 'RANDOM') out.lbPolicy = 'RANDOM';
+  else if (lb?.simple === 'PASSTHROUGH') {
+    out.type = 'ORIGINAL_DST';
+    out.lbPolicy = 'CLUSTER_PROVIDED';
+    delete out.edsClusterConfig;
+  } else out.lbPolicy = 'ROUND_ROBIN';
+  const cp = policy?.connectionPool;
+  // Istio raises Envoy's 1024 defaults to "unlimited" unless the user sets a limit.
+  out.circuitBreakers = {
+    thresholds: [
+      {
+        maxConnections: { value: cp?.tcp?.maxConnections ?? MAX_U32 },
+        maxPendingRequests: { value: cp?.http?.http1MaxPendingRequests ?? MAX_U32 },
+        maxRequests: { value: cp?.http?.http2MaxRequests ?? MAX_U32 },
+        maxRetries: { value: cp?.http?.maxRetries ?? MAX_U32 },
+        trackRemaining: true,
+      },
+    ],
+  };
+  if (cp?.http?.maxRequestsPerConnection) out.maxRequestsPerConnection = { value: cp.http.maxRequestsPerConnection };
+  Object.assign(out, httpProtocolOptions(out, cp));
+  if (cp?.tcp?.tcpKeepalive) {
+    const k = cp.tcp.tcpKeepalive;
+    out.upstreamConnectionOptions = {
+      tcpKeepalive: {
+        ...(k.probes !== undefined ? { keepaliveProbes: { value: k.probes } } : {}),
+        ...(k.time ? { keepaliveTime: { value: Math.round((parseDuration(k.time) ?? 0) / 1000) } } : {}),
+        ...(k.interval ? { keepaliveInterval: { value: Math.round((parseDuration(k.interval) ?? 0) / 1000) } } : {}),
+      },
+    };
+  }
+  const od = policy?.outlierDetection;
+  if (od) {
+    const consecutive5xx = od.consecutive5xxErrors ?? od.consecutiveErrors;
+    out.outlierDetection = {
+      ...(consecutive5xx !== undefined ? { consecutive_5xx: { value: consecutive5xx }, enforcingConsecutive_5xx: { value: consecutive5xx > 0 ? 100 : 0 } } : { enforcingConsecutive_5xx: { value: 0 } }),
+      ...(od.consecutiveGatewayErrors !== undefined ? { consecutiveGatewayFailure: { value: od.consecutiveGatewayErrors }, enforcingConsecutiveGatewayFailure: { value: 100 } } : {}),
+      ...(od.consecutiveLocalOriginFailures !== undefined ? { consecutiveLocalOriginFailure: { value: od.consecutiveLocalOriginFailures }, splitExternalLocalOriginErrors: true } : {}),
+      ...(od.interval ? { interval: toDuration(od.interval) } : {}),
+      ...(od.baseEjectionTime ? { baseEjectionTime: toDuration(od.baseEjectionTime) } : {}),
+      maxEjectionPercent: { value: od.maxEjectionPercent ?? 10 },
+    };
+    if (od.minHealthPercent !== undefined) out.commonLbConfig = { ...out.commonLbConfig, healthyPanicThreshold: { value: od.minHealthPercent } };
+  }
+  // `distribute` sets locality weights in EDS; Envoy honours them only with locality-weighted LB.
+  if (lb?.localityLbSetting?.distribute?.length && lb.localityLbSetting.enabled !== false) {
+    out.commonLbConfig = { ...out.commonLbConfig, localityWeightedLbConfig: {} };
+  }
+  return out;
+}
+
+/**
+ * `h2UpgradePolicy: UPGRADE` makes the cluster speak HTTP/2 upstream; `http.idleTimeout` and
+ * `tcp.maxConnectionDuration` go to the upstream HttpProtocolOptions' common options, as Istio does.
+ */
+function httpProtocolOptions(c: Cluster, cp: ConnectionPoolSettings | undefined): Pick<Cluster, 'typedExtensionProtocolOptions'> {
+  const key = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+  const existing = (c.typedExtensionProtocolOptions?.[key] ?? { '@type': TypeUrl.HttpProtocolOptions }) as Any & Record<string, unknown>;
+  const opts: Any & Record<string, unknown> = { ...existing };
+  if (cp?.http?.h2UpgradePolicy === 'UPGRADE') opts.explicitHttpConfig = { http2ProtocolOptions: {} };
+  const common: Record<string, unknown> = {};
+  if (cp?.http?.idleTimeout) common.idleTimeout = toDuration(cp.http.idleTimeout);
+  if (cp?.tcp?.maxConnectionDuration) common.maxConnectionDuration = toDuration(cp.tcp.maxConnectionDuration);
+  if (Object.keys(common).length) opts.commonHttpProtocolOptions = common;
+  if (Object.keys(opts).length === 1) return {};
+  return { typedExtensionProtocolOptions: { ...c.typedExtensionProtocolOptions, [key]: opts } };
+}

@@ -1,0 +1,71 @@
+import type { TCPRoute, TLSRoute, VirtualService } from '@mizzen/config-api';
+import { hostsOverlap, isHttpProtocol, type ProxyNode, type Service, type ServicePort } from '@mizzen/mesh-model';
+import { type FilterChain, type Listener, TypeUrl, type XdsResource } from '@mizzen/xds-types';
+import { HTTP_PROXY_PORT } from '../../naming/cluster-name';
+import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import { TLS_INSPECTOR, tcpProxyChain } from '../common/tcp-proxy';
+
+const RESERVED_PORTS = new Set([HTTP_PROXY_PORT, 15000, 15006, 15020, 15021, 15090]);
+
+/**
+ * Sidecar outbound TCP and TLS listeners for local mode (Istio's Sidecar egress with
+ * `captureMode: NONE`): an application connects to its sidecar's own address on the service port.
+ * - `outbound_tcp_<port>`: tcp_proxy to the port's service (VirtualService `tcp` routes apply);
+ *   without destination IPs to tell services apart, a port shared by several TCP services goes to
+ *   the first by host name.
+ * - `outbound_tls_<port>`: TLS passthrough, one filter chain per SNI host (VirtualService `tls`
+ *   routes apply), the TLS is not terminated.
+ * Ports the workload itself serves, and the proxy's own ports, are skipped.
+ */
+export function outboundL4Listeners(snapshot: MeshSnapshot, proxy: ProxyNode): XdsResource[] {
+  const byPort = new Map<number, Array<{ svc: Service; port: ServicePort }>>();
+  const inbound = new Set(proxy.inbound.map((p) => p.port));
+  for (const svc of snapshot.servicesForProxy(proxy)) {
+    for (const port of svc.ports) {
+      if (isHttpProtocol(port.protocol) || RESERVED_PORTS.has(port.number) || inbound.has(port.number)) continue;
+      const list = byPort.get(port.number) ?? [];
+      list.push({ svc, port });
+      byPort.set(port.number, list);
+    }
+  }
+  const out: XdsResource[] = [];
+  for (const [num, entries] of [...byPort].sort(([a], [b]) => a - b)) {
+    const tls = entries.filter((e) => e.port.protocol === 'TLS' || e.port.protocol === 'HTTPS');
+    const tcp = entries.filter((e) => !tls.includes(e));
+    if (tcp.length) out.push(listener(`outbound_tcp_${num}`, proxy.ip, num, [tcpChain(snapshot, proxy, tcp[0].svc, num)]));
+    if (tls.length && !tcp.length) {
+      const chains = tls.flatMap((e) => tlsChains(snapshot, proxy, e.svc, num));
+      out.push(listener(`outbound_tls_${num}`, proxy.ip, num, chains, [TLS_INSPECTOR]));
+    }
+  }
+  return out;
+}
+
+function listener(name: string, ip: string, port: number, filterChains: FilterChain[], listenerFilters?: Listener['listenerFilters']): XdsResource {
+  const body: Listener = { name, address: { socketAddress: { address: ip, portValue: port } }, trafficDirection: 'OUTBOUND', filterChains, ...(listenerFilters ? { listenerFilters } : {}) };
+  return { typeUrl: TypeUrl.Listener, name, body };
+}
+
+const ctxFor = (snapshot: MeshSnapshot, vs: VirtualService | undefined, proxy: ProxyNode, port: number) => ({ snapshot, configNamespace: vs?.metadata.namespace ?? proxy.namespace, port, clientNamespace: proxy.namespace });
+
+function tcpChain(snapshot: MeshSnapshot, proxy: ProxyNode, svc: Service, port: number): FilterChain {
+  for (const vs of snapshot.virtualServicesForHost(svc.hostname, 'mesh', proxy.namespace)) {
+    const route = (vs.spec.tcp ?? []).find((r: TCPRoute) => !r.match?.length || r.match.some((m) => m.port === undefined || m.port === port));
+    if (route?.route?.length) return tcpProxyChain(`outbound|${port}||${svc.hostname}`, route.route, ctxFor(snapshot, vs, proxy, port));
+  }
+  return tcpProxyChain(`outbound|${port}||${svc.hostname}`, [{ destination: { host: svc.hostname, port: { number: port } } }], ctxFor(snapshot, undefined, proxy, port));
+}
+
+function tlsChains(snapshot: MeshSnapshot, proxy: ProxyNode, svc: Service, port: number): FilterChain[] {
+  const chains: FilterChain[] = [];
+  for (const vs of snapshot.virtualServicesForHost(svc.hostname, 'mesh', proxy.namespace)) {
+    for (const r of vs.spec.tls ?? ([] as TLSRoute[])) {
+      const m = r.match.find((x) => x.port === undefined || x.port === port);
+      if (!m || !r.route?.length) continue;
+      const sni = m.sniHosts.filter((h) => hostsOverlap(h, svc.hostname));
+      if (sni.length) chains.push(tcpProxyChain(`outbound|${port}||${svc.hostname}`, r.route, ctxFor(snapshot, vs, proxy, port), sni));
+    }
+  }
+  if (!chains.length) chains.push(tcpProxyChain(`outbound|${port}||${svc.hostname}`, [{ destination: { host: svc.hostname, port: { number: port } } }], ctxFor(snapshot, undefined, proxy, port), [svc.hostname]));
+  return chains;
+}

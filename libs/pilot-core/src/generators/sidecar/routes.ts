@@ -1,0 +1,55 @@
+import { hostAliases, type ProxyNode } from '@mizzen/mesh-model';
+import { TypeUrl, type RouteConfiguration, type VirtualHost, type XdsResource } from '@mizzen/xds-types';
+import { HTTP_PROXY_ROUTE, PASSTHROUGH_CLUSTER } from '../../naming/cluster-name';
+import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import { ZERO_DURATION } from '../common/durations';
+import { defaultRoute, virtualServiceRoutes } from '../common/mesh-routes';
+import type { GenerationContext, Generator } from '../types';
+
+/**
+ * RDS `http_proxy`: one virtual host per visible service port, named `host:port`, whose domains are
+ * every alias of the host with the port (and without it for port 80), as Istio builds for its
+ * HTTP_PROXY egress listener. Routes come from VirtualServices bound to `mesh`; a service without
+ * one gets a default route. The last virtual host catches unknown hosts per the outbound policy.
+ */
+export const sidecarRoutes: Generator = {
+  typeUrl: TypeUrl.RouteConfiguration,
+  generate({ snapshot, proxy, names }: GenerationContext): XdsResource[] {
+    if (names && !names.includes(HTTP_PROXY_ROUTE)) return [];
+    return [{ typeUrl: TypeUrl.RouteConfiguration, name: HTTP_PROXY_ROUTE, body: httpProxyRouteConfig(snapshot, proxy) }];
+  },
+};
+
+export function httpProxyRouteConfig(snapshot: MeshSnapshot, proxy: ProxyNode): RouteConfiguration {
+  const clientNamespace = proxy.namespace;
+  const vhosts: VirtualHost[] = [];
+  const seen = new Set<string>();
+  for (const svc of snapshot.servicesForProxy(proxy)) {
+    const vss = snapshot.virtualServicesForHost(svc.hostname, 'mesh', clientNamespace);
+    const aliases = hostAliases(svc.hostname, clientNamespace, snapshot.mesh.domainSuffix);
+    for (const port of svc.ports) {
+      const domains: string[] = [];
+      for (const a of aliases) {
+        for (const d of port.number === 80 ? [`${a}:${port.number}`, a] : [`${a}:${port.number}`]) {
+          if (!seen.has(d)) {
+            seen.add(d);
+            domains.push(d);
+          }
+        }
+      }
+      if (!domains.length) continue;
+      const routes = vss.length ? virtualServiceRoutes(snapshot, vss, port.number, 'mesh', proxy) : [defaultRoute(snapshot, svc, port)];
+      vhosts.push({ name: `${svc.hostname}:${port.number}`, domains, routes });
+    }
+  }
+  vhosts.push(catchAll(snapshot.scopeFor(proxy).outboundTrafficPolicy ?? snapshot.mesh.outboundTrafficPolicy));
+  return { name: HTTP_PROXY_ROUTE, validateClusters: { value: false }, virtualHosts: vhosts };
+}
+
+/** ALLOW_ANY: unknown hosts pass through; REGISTRY_ONLY: 502, as Istio's `block_all`. */
+function catchAll(policy: 'ALLOW_ANY' | 'REGISTRY_ONLY'): VirtualHost {
+  if (policy === 'REGISTRY_ONLY') {
+    return { name: 'block_all', domains: ['*'], routes: [{ name: 'block_all', match: { prefix: '/' }, directResponse: { status: 502 } }] };
+  }
+  return { name: 'allow_any', domains: ['*'], routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: PASSTHROUGH_CLUSTER, timeout: ZERO_DURATION } }] };
+}

@@ -1,0 +1,22 @@
+/**
+ * Mesh-wide settings (Istio's MeshConfig subset Pilot needs). Passed into generation explicitly:
+ * generators read no environment.
+ * https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
+ */
+export interface MeshConfig {
+  /** ALLOW_ANY: unknown hosts pass through; REGISTRY_ONLY: they get 502 (BlackHole). */
+  outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  domainSuffix: string;
+  rootNamespace: string;
+  /** Default retries for HTTP routes (Istio: 2 attempts). */
+  defaultRetryAttempts: number;
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_MESH_CONFIG: MeshConfig = {
+  outboundTrafficPolicy: 'ALLOW_ANY',
+  domainSuffix: 'cluster.local',
+  rootNamespace: 'istio-system',
+  defaultRetryAttempts: 2,
+  connectTimeoutMs: 10_000,
+};

@@ -1,0 +1,194 @@
+import type { AnyConfig, DestinationRule, Gateway, Sidecar, VirtualService } from '@mizzen/config-api';
+import {
+  type Labels,
+  type Service,
+  type ServicePort,
+  type Workload,
+  endpointPort,
+  hostsOverlap,
+  matchesSelector,
+  type ProxyNode,
+  resolveHost,
+} from '@mizzen/mesh-model';
+import type { MeshConfig } from '../mesh-config';
+import { compareConfigs } from './config-order';
+import type { ResolvedEndpoint } from './endpoint';
+import { type SidecarScope, scopeAdmits, selectSidecar, sidecarScope } from './sidecar-scope';
+import { isVisible } from './visibility';
+
+export interface SnapshotInput {
+  configs: readonly AnyConfig[];
+  services: readonly Service[];
+  workloads: readonly Workload[];
+  mesh: MeshConfig;
+}
+
+/**
+ * The immutable view of the whole mesh that generation reads (Istio's PushContext, without the
+ * god object): indexes built once per debounced change, lookups only. Never mutated after build.
+ */
+export class MeshSnapshot {
+  private readonly servicesByHost: ReadonlyMap<string, Service>;
+  private readonly sortedServices: readonly Service[];
+  private readonly virtualServices: readonly VirtualService[];
+  private readonly destinationRules: readonly DestinationRule[];
+  private readonly gateways: readonly Gateway[];
+  private readonly sidecars: readonly Sidecar[];
+  private readonly workloadsByNamespace: ReadonlyMap<string, readonly Workload[]>;
+  private readonly configsByKey: ReadonlyMap<string, AnyConfig>;
+  private readonly configsByKind: ReadonlyMap<AnyConfig['kind'], readonly AnyConfig[]>;
+
+  private constructor(
+    readonly version: number,
+    readonly mesh: MeshConfig,
+    input: SnapshotInput,
+  ) {
+    const services = [...input.services].sort((a, b) => cmp(a.hostname, b.hostname) || cmp(a.namespace, b.namespace));
+    const byHost = new Map<string, Service>();
+    for (const s of services) if (!byHost.has(s.hostname)) byHost.set(s.hostname, s);
+    this.servicesByHost = byHost;
+    this.sortedServices = Object.freeze([...byHost.values()]);
+    const ofKind = <K extends AnyConfig['kind']>(k: K) =>
+      Object.freeze(input.configs.filter((c): c is Extract<AnyConfig, { kind: K }> => c.kind === k).sort(compareConfigs));
+    this.virtualServices = ofKind('VirtualService');
+    this.destinationRules = ofKind('DestinationRule');
+    this.gateways = ofKind('Gateway');
+    this.sidecars = ofKind('Sidecar');
+    const wl = new Map<string, Workload[]>();
+    for (const w of [...input.workloads].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name))) {
+      const list = wl.get(w.namespace) ?? [];
+      list.push(w);
+      wl.set(w.namespace, list);
+    }
+    this.workloadsByNamespace = wl;
+    this.configsByKey = new Map(input.configs.map((c) => [`${c.kind}/${c.metadata.namespace}/${c.metadata.name}`, c]));
+    const byKind = new Map<AnyConfig['kind'], AnyConfig[]>();
+    for (const c of [...input.configs].sort(compareConfigs)) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+    this.configsByKind = byKind;
+  }
+
+  /** Every config of one kind, oldest first then namespace/name (Istio's precedence order). */
+  configsOfKind<K extends AnyConfig['kind']>(kind: K): readonly Extract<AnyConfig, { kind: K }>[] {
+    return (this.configsByKind.get(kind) ?? []).filter((c): c is Extract<AnyConfig, { kind: K }> => c.kind === kind);
+  }
+
+  /** One config resource by kind, namespace and name. */
+  config(kind: AnyConfig['kind'], namespace: string, name: string): AnyConfig | undefined {
+    return this.configsByKey.get(`${kind}/${namespace}/${name}`);
+  }
+
+  static build(input: SnapshotInput, version: number): MeshSnapshot {
+    return new MeshSnapshot(version, input.mesh, input);
+  }
+
+  static empty(mesh: MeshConfig): MeshSnapshot {
+    return new MeshSnapshot(0, mesh, { configs: [], services: [], workloads: [], mesh });
+  }
+
+  service(hostname: string): Service | undefined {
+    return this.servicesByHost.get(hostname);
+  }
+
+  allServices(): readonly Service[] {
+    return this.sortedServices;
+  }
+
+  /** Services a proxy in `namespace` may reach (service exportTo). Sorted by hostname. */
+  servicesVisibleTo(namespace: string): Service[] {
+    return this.sortedServices.filter((s) => isVisible(s.exportTo, s.namespace, namespace));
+  }
+
+  /** The Sidecar scope of a proxy (gateways and proxyless clients have none). */
+  scopeFor(proxy: ProxyNode): SidecarScope {
+    if (proxy.type !== 'sidecar') return {};
+    return sidecarScope(selectSidecar(this.sidecars, proxy, this.mesh.rootNamespace));
+  }
+
+  /** Services a proxy may reach: exportTo, then its Sidecar's egress hosts. Sorted by hostname. */
+  servicesForProxy(proxy: ProxyNode): Service[] {
+    const scope = this.scopeFor(proxy);
+    return this.servicesVisibleTo(proxy.namespace).filter((s) => scopeAdmits(scope, s));
+  }
+
+  allGateways(): readonly Gateway[] {
+    return this.gateways;
+  }
+
+  /** Gateways whose selector matches a gateway workload's labels (any namespace, Istio's default). */
+  gatewaysSelecting(labels: Labels): Gateway[] {
+    return this.gateways.filter((g) => matchesSelector(labels, g.spec.selector ?? {}));
+  }
+
+  /**
+   * VirtualServices bound to `gateway` (`mesh`, or `namespace/name` of a Gateway) that a client in
+   * `clientNamespace` can see. A VS without `gateways` binds to `mesh`.
+   */
+  virtualServicesFor(gateway: string, clientNamespace: string): VirtualService[] {
+    return this.virtualServices.filter((vs) => {
+      if (!isVisible(vs.spec.exportTo, vs.metadata.namespace, clientNamespace) && gateway === 'mesh') return false;
+      return boundGateways(vs).includes(gateway);
+    });
+  }
+
+  /** VirtualServices (bound to `gateway`) with a host matching `hostname`. */
+  virtualServicesForHost(hostname: string, gateway: string, clientNamespace: string): VirtualService[] {
+    return this.virtualServicesFor(gateway, clientNamespace).filter((vs) =>
+      (vs.spec.hosts ?? []).some((h) => hostsOverlap(resolveHost(h, vs.metadata.namespace, this.mesh.domainSuffix), hostname)),
+    );
+  }
+
+  /**
+   * The DestinationRule for a host as seen from `clientNamespace`, with Istio's precedence: the
+   * client's namespace, then the service's namespace, then the root namespace; exact host before
+   * wildcard. https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
+   */
+  destinationRuleFor(hostname: string, clientNamespace: string): DestinationRule | undefined {
+    const candidates = this.destinationRules.filter(
+      (dr) =>
+        isVisible(dr.spec.exportTo, dr.metadata.namespace, clientNamespace) &&
+        hostsOverlap(resolveHost(dr.spec.host, dr.metadata.namespace, this.mesh.domainSuffix), hostname),
+    );
+    if (candidates.length === 0) return undefined;
+    const svcNs = this.servicesByHost.get(hostname)?.namespace;
+    const rank = (dr: DestinationRule): number => {
+      const exact = resolveHost(dr.spec.host, dr.metadata.namespace, this.mesh.domainSuffix) === hostname ? 0 : 1;
+      const ns = dr.metadata.namespace;
+      const nsRank = ns === clientNamespace ? 0 : ns === svcNs ? 1 : ns === this.mesh.rootNamespace ? 2 : 3;
+      return nsRank * 2 + exact;
+    };
+    return [...candidates].sort((a, b) => rank(a) - rank(b))[0];
+  }
+
+  /** Endpoints of one service port, optionally restricted to a subset's labels. Sorted, stable. */
+  endpoints(service: Service, port: ServicePort, subsetLabels?: Labels): ResolvedEndpoint[] {
+    const out: ResolvedEndpoint[] = [];
+    if (service.endpoints) {
+      for (const e of service.endpoints) {
+        const labels = e.labels ?? {};
+        if (!matchesSelector(labels, subsetLabels)) continue;
+        out.push({ address: e.address, port: endpointPort(port, e.ports), labels, locality: e.locality ?? '', weight: e.weight || 1, serviceAccount: e.serviceAccount });
+      }
+    } else if (service.selector) {
+      for (const w of this.workloadsByNamespace.get(service.namespace) ?? []) {
+        if (!matchesSelector(w.labels, service.selector) || !matchesSelector(w.labels, subsetLabels)) continue;
+        out.push({ address: w.address, port: endpointPort(port, w.ports), labels: w.labels, locality: w.locality ?? '', weight: w.weight || 1, serviceAccount: w.serviceAccount });
+      }
+    }
+    return out.sort((a, b) => cmp(a.locality, b.locality) || cmp(a.address, b.address) || a.port - b.port);
+  }
+}
+
+/** The gateways a VirtualService binds to, qualified as `namespace/name` (or `mesh`). */
+export function boundGateways(vs: VirtualService): string[] {
+  const gws = vs.spec.gateways && vs.spec.gateways.length > 0 ? vs.spec.gateways : ['mesh'];
+  return gws.map((g) => qualifyGateway(g, vs.metadata.namespace));
+}
+
+export function qualifyGateway(gateway: string, namespace: string): string {
+  if (gateway === 'mesh' || gateway.includes('/')) return gateway;
+  return `${namespace}/${gateway}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

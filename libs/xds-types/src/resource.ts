@@ -1,0 +1,15 @@
+import type { Cluster } from './cluster';
+import type { ClusterLoadAssignment } from './endpoint';
+import type { Listener } from './listener';
+import type { RouteConfiguration } from './route';
+import type { ResourceTypeUrl, TypeUrl } from './type-urls';
+
+/** A named xDS resource of one of the four resource types. */
+export type XdsResource =
+  | { typeUrl: typeof TypeUrl.Listener; name: string; body: Listener }
+  | { typeUrl: typeof TypeUrl.RouteConfiguration; name: string; body: RouteConfiguration }
+  | { typeUrl: typeof TypeUrl.Cluster; name: string; body: Cluster }
+  | { typeUrl: typeof TypeUrl.ClusterLoadAssignment; name: string; body: ClusterLoadAssignment };
+
+/** The body type of a resource type URL. */
+export type ResourceBody<U extends ResourceTypeUrl> = Extract<XdsResource, { typeUrl: U }>['body'];

@@ -1,0 +1,4 @@
+import { createDetailsListener } from './details/app';
+import { runService } from './lib/service';
+
+runService(() => createDetailsListener());

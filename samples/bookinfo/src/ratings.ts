@@ -1,0 +1,4 @@
+import { runService } from './lib/service';
+import { createRatingsListener } from './ratings/app';
+
+runService(() => createRatingsListener());
