@@ -69,6 +69,10 @@ describe('Bookinfo on a local mesh (meshctl up, real processes)', () => {
     await apply('virtual-service-reviews-test-v2.yaml');
     await converges(mesh.gateway, (v) => v.reviews === 'v2' && v.stars === 'black', 2000, JASON);
     expect((await versionsSeen(mesh.gateway, 10)).get('v1')).toBe(10);
+    const explained = await mesh.meshctl(['explain', 'productpage-v1', 'http://reviews:9080/reviews/0', '-H', 'end-user: jason']);
+    expect(explained.stdout).toMatch(/route +#0: .*header end-user exact "jason"/);
+    expect(explained.stdout).toContain('=> forwarded to cluster outbound|9080|v2|reviews.default.svc.cluster.local');
+    expect((await mesh.meshctl(['explain', 'productpage-v1', 'http://reviews:9080/reviews/0'])).stdout).toContain('=> forwarded to cluster outbound|9080|v1|reviews.default.svc.cluster.local');
 
     await apply('virtual-service-reviews-50-v3.yaml');
     await converges(mesh.gateway, (v) => v.reviews === 'v1' || v.reviews === 'v3', 2000);

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerConfigCommands } from './commands/config-commands';
+import { registerExplain } from './commands/explain';
 import { registerProxyStatus } from './commands/proxy-status';
 import { up } from './up/up';
 import { DEFAULT_STATE_DIR } from './up/mesh-state-file';
@@ -25,6 +26,7 @@ program
 registerConfigCommands(program);
 registerProxyStatus(program);
 registerAnalyze(program);
+registerExplain(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {
   console.error(`error: ${e.message}`);

@@ -1,13 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_STATE_DIR, readStateFile } from '../up/mesh-state-file';
-
-interface ProxyStatus {
-  id: string;
-  type: string;
-  namespace: string;
-  workload: string;
-  types: Record<string, { sent?: string; acked?: string; nacked?: string; synced?: boolean; lastNackError?: string }>;
-}
+import { type ConnectedProxy as ProxyStatus, connectedProxies, pilotDebugUrl } from '../proxies/proxy-directory';
 
 /** `meshctl proxy-status`: like `istioctl proxy-status`, from Pilot's /debug/syncz. */
 export function registerProxyStatus(program: Command): void {
@@ -16,11 +8,7 @@ export function registerProxyStatus(program: Command): void {
     .description('connected proxies and whether each has ACKed the latest config per xDS type')
     .option('--pilot <url>', 'Pilot debug URL (default: the local mesh)')
     .action(async (o: { pilot?: string }) => {
-      const base = o.pilot ?? process.env.MIZZEN_PILOT_DEBUG ?? readStateFile(DEFAULT_STATE_DIR)?.pilotDebug ?? 'http://127.0.0.1:15014';
-      const res = await fetch(`${base}/debug/syncz`).catch((e: Error) => {
-        throw new Error(`cannot reach Pilot at ${base}: ${e.message}`);
-      });
-      const list = (await res.json()) as ProxyStatus[];
+      const list = await connectedProxies(pilotDebugUrl(o.pilot));
       const state = (p: ProxyStatus, t: string): string => {
         const s = p.types[t];
         if (!s) return 'NOT SENT';

@@ -3,6 +3,7 @@ import type { ProxyRuntime } from '../runtime';
 import { formatPrometheus, formatText } from '../stats';
 import { clustersJson, clustersText, listenersView } from './clusters-view';
 import { type BootstrapInfo, configDump } from './config-dump';
+import { explain, parseExplainQuery } from './explain';
 
 export interface AdminOptions {
   runtime: ProxyRuntime;
@@ -47,6 +48,10 @@ export function adminRoutes(o: AdminOptions): Record<string, (url: URL, method: 
     '/clusters': (url) => (url.searchParams.get('format') === 'json' ? json(clustersJson(rt)) : text(clustersText(rt))),
     '/listeners': (url) => text(listenersView(rt, url.searchParams.get('format') === 'json')),
     '/server_info': () => json(o.serverInfo()),
+    '/explain': (url) => {
+      const q = parseExplainQuery(url.searchParams);
+      return typeof q === 'string' ? text(`${q}\n`, 400) : json(explain(rt, q));
+    },
     '/quitquitquit': (_url, method) => {
       if (method !== 'POST') return text('use POST\n', 405);
       setImmediate(o.quit);
