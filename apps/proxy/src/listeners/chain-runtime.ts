@@ -7,6 +7,7 @@ import type { ConnectionInfo, ServedConnection } from '../net/connection';
 import { RouteTable, type RouteStore } from '../routing';
 import type { StatsScope } from '../stats';
 import { TcpProxy, type TcpProxyDeps } from '../tcp/tcp-proxy';
+import { tlsConnectionInfo } from '../tls/connection-info';
 import { DownstreamTls } from '../tls/downstream-tls';
 import { deepEqual } from '../util/deep-equal';
 
@@ -111,8 +112,8 @@ export class ChainRuntime implements ListenerContext {
       const t = await this.tls.accept(socket, this.deps.stats);
       if (!t) return;
       stream = t;
-      alpn = t.alpnProtocol || undefined;
-      tlsInfo = { serverName: typeof t.servername === 'string' ? t.servername : info.serverName, alpn };
+      tlsInfo = tlsConnectionInfo(t, info.serverName);
+      alpn = tlsInfo.alpn;
     }
     const conn: ConnectionInfo = { remoteAddress: info.remoteAddress, remotePort: info.remotePort, localAddress: info.localAddress, localPort: info.localPort, tls: tlsInfo };
     const served = this.tcp && this.cfg.filter.kind === 'tcp' ? this.tcp.serve(stream) : await this.codec?.serve(stream, conn, alpn, touched);
