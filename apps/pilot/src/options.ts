@@ -13,6 +13,11 @@ export interface PilotOptions {
   debounceMaxMs: number;
   heartbeatMs: number;
   outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** xDS over TLS with a Citadel-signed certificate (Istio: istiod's secure port); 0 = off. */
+  secureGrpcPort: number;
+  trustDomain: string;
+  /** Citadel's control-plane namespace: Pilot's SPIFFE ID is `spiffe://<td>/ns/<ns>/sa/pilot`. */
+  controlPlaneNamespace: string;
 }
 
 /** Flags, each with a MIZZEN_* environment fallback. */
@@ -28,6 +33,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     .option('--debounce-max-ms <ms>', 'push debounce max delay', env.MIZZEN_DEBOUNCE_MAX_MS ?? '10000')
     .option('--heartbeat-ms <ms>', 'registry heartbeat interval', env.MIZZEN_HEARTBEAT_MS ?? '5000')
     .option('--outbound-traffic-policy <mode>', 'ALLOW_ANY or REGISTRY_ONLY', env.MIZZEN_OUTBOUND_TRAFFIC_POLICY ?? 'ALLOW_ANY')
+    .option('--secure-grpc-port <port>', 'xDS over TLS with a certificate from Citadel (0: off)', env.MIZZEN_PILOT_SECURE_GRPC_PORT ?? '0')
+    .option('--trust-domain <domain>', 'SPIFFE trust domain', env.MIZZEN_TRUST_DOMAIN ?? 'cluster.local')
+    .option('--control-plane-namespace <ns>', "the control plane's namespace (Citadel signs SPIFFE IDs there)", env.MIZZEN_CONTROL_PLANE_NAMESPACE ?? 'mizzen-system')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<Record<string, string>>();
@@ -48,5 +56,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     debounceMaxMs: int('debounce-max-ms', o.debounceMaxMs),
     heartbeatMs: int('heartbeat-ms', o.heartbeatMs),
     outboundTrafficPolicy: policy,
+    secureGrpcPort: int('secure-grpc-port', o.secureGrpcPort),
+    trustDomain: o.trustDomain,
+    controlPlaneNamespace: o.controlPlaneNamespace,
   };
 }

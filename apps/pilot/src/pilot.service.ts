@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Server } from 'node:http';
 import type { Bus, KvWatcher } from '@mizzen/bus';
 import { DEFAULT_MESH_CONFIG } from '@mizzen/pilot-core';
@@ -7,6 +8,7 @@ import { watchMeshKv } from './mesh-state/kv-source';
 import { MeshState } from './mesh-state/mesh-state';
 import type { PilotOptions } from './options';
 import { Registration } from './registration/registration';
+import { busSignClient, ServingCertificate } from './security/serving-cert';
 import { XdsService } from './xds/xds.service';
 
 const realTimer = {
@@ -28,6 +30,8 @@ export class PilotService {
   private debug?: Server;
   private ready = false;
   grpcPort = 0;
+  secureGrpcPort = 0;
+  private servingCert?: ServingCertificate;
 
   constructor(
     private readonly opts: PilotOptions,
@@ -59,13 +63,30 @@ export class PilotService {
     );
     this.registration.start();
     this.grpcPort = await this.xds.server.listen(`${this.opts.grpcHost}:${this.opts.grpcPort}`);
+    const secure = await this.listenSecure();
     this.ready = true;
     const c = this.state.counts();
-    this.log(`pilot ready: xDS on ${this.opts.grpcHost}:${this.grpcPort}, debug on http://${this.opts.grpcHost}:${this.opts.debugPort}; ${c.configs} configs, ${c.services} services, ${c.workloads} workloads`);
+    this.log(`pilot ready: xDS on ${this.opts.grpcHost}:${this.grpcPort}${secure}, debug on http://${this.opts.grpcHost}:${this.opts.debugPort}; ${c.configs} configs, ${c.services} services, ${c.workloads} workloads`);
+  }
+
+  /** The TLS port, when configured: a Citadel-signed certificate that renews itself. */
+  private async listenSecure(): Promise<string> {
+    if (!this.opts.secureGrpcPort) return '';
+    const o = this.opts;
+    this.servingCert = new ServingCertificate(
+      busSignClient(this.bus),
+      { trustDomain: o.trustDomain, namespace: o.controlPlaneNamespace, serviceAccount: 'pilot', dnsNames: [`pilot.${o.controlPlaneNamespace}.svc`, 'localhost'], ipAddresses: isIP(o.grpcHost) && !['0.0.0.0', '::'].includes(o.grpcHost) ? [o.grpcHost] : [] },
+      o.id,
+      this.log,
+    );
+    await this.servingCert.start();
+    this.secureGrpcPort = await this.xds.server.bind(`${o.grpcHost}:${o.secureGrpcPort}`, this.servingCert.credentials());
+    return ` and ${o.grpcHost}:${this.secureGrpcPort} (TLS as ${this.servingCert.spiffeId})`;
   }
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.servingCert?.stop();
     this.registration?.stop();
     this.state.stop();
     await Promise.allSettled(this.watchers.map((w) => w.stop()));

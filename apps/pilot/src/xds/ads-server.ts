@@ -59,6 +59,13 @@ export class AdsServer {
     );
   }
 
+  /** Serves the same ADS service on another address with other credentials (the TLS port). */
+  bind(address: string, credentials: grpc.ServerCredentials): Promise<number> {
+    const server = this.server;
+    if (!server) return Promise.reject(new Error('listen() first'));
+    return new Promise((resolve, reject) => server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port))));
+  }
+
   async close(): Promise<void> {
     const s = this.server;
     if (!s) return;
