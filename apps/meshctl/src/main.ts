@@ -17,11 +17,12 @@ program
   .option('--gateway-ip <ip>', 'loopback address of the ingress gateway', '127.0.0.1')
   .option('--ip-block <a.b.c>', 'loopback /24 for workload addresses', '127.1.0')
   .option('--pilot-grpc-port <port>', 'Pilot xDS port', '15010')
+  .option('--pilot-secure-port <port>', 'Pilot xDS over TLS (certificate from Citadel)', '15011')
   .option('--pilot-debug-port <port>', 'Pilot debug HTTP port', '15014')
   .option('--citadel-grpc-port <port>', 'Citadel CSR (IstioCertificateService) port', '15012')
   .option('--config-dir <dir>', 'also let Galley watch this directory of YAML')
-  .action(async (o: { sample: string; stateDir: string; gatewayIp: string; ipBlock: string; pilotGrpcPort: string; pilotDebugPort: string; citadelGrpcPort: string; configDir?: string }) => {
-    await up({ ...o, pilotGrpcPort: Number(o.pilotGrpcPort), pilotDebugPort: Number(o.pilotDebugPort), citadelGrpcPort: Number(o.citadelGrpcPort) });
+  .action(async (o: { sample: string; stateDir: string; gatewayIp: string; ipBlock: string; pilotGrpcPort: string; pilotSecurePort: string; pilotDebugPort: string; citadelGrpcPort: string; configDir?: string }) => {
+    await up({ ...o, pilotGrpcPort: Number(o.pilotGrpcPort), pilotSecurePort: Number(o.pilotSecurePort), pilotDebugPort: Number(o.pilotDebugPort), citadelGrpcPort: Number(o.citadelGrpcPort) });
   });
 registerConfigCommands(program);
 registerProxyStatus(program);

@@ -52,11 +52,11 @@ export class TestMesh {
   static async start(opts: { ipBlock: string; gatewayIp: string }): Promise<TestMesh> {
     const nats = await startNats();
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mizzen-e2e-'));
-    const [grpc, debug, citadel] = [await freePort(), await freePort(), await freePort()];
+    const [grpc, debug, citadel, secure] = [await freePort(), await freePort(), await freePort(), await freePort()];
     try {
       const up = await spawnProcess(
         process.execPath,
-        [MESHCTL, 'up', '--state-dir', stateDir, '--gateway-ip', opts.gatewayIp, '--ip-block', opts.ipBlock, '--pilot-grpc-port', String(grpc), '--pilot-debug-port', String(debug), '--citadel-grpc-port', String(citadel)],
+        [MESHCTL, 'up', '--state-dir', stateDir, '--gateway-ip', opts.gatewayIp, '--ip-block', opts.ipBlock, '--pilot-grpc-port', String(grpc), '--pilot-secure-port', String(secure), '--pilot-debug-port', String(debug), '--citadel-grpc-port', String(citadel)],
         { name: 'meshctl-up', env: { NATS_URL: nats.url }, cwd: REPO, readyLine: /The mesh is up/, readyTimeoutMs: 90_000, killTimeoutMs: 15_000 },
       );
       return new TestMesh(nats, up, stateDir, opts.gatewayIp, opts.ipBlock, grpc, debug);

@@ -11,6 +11,8 @@ export interface ControlPlaneEndpoints {
   citadelGrpcPort: number;
   pilotHost: string;
   pilotGrpcPort: number;
+  /** Pilot's TLS xDS port (certificate from Citadel). */
+  pilotSecurePort: number;
   pilotDebugPort: number;
 }
 
@@ -32,7 +34,7 @@ export function pilotSpec(cp: ControlPlaneEndpoints): ProcessSpec {
   return {
     name: 'pilot',
     command: process.execPath,
-    args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--debug-port', String(cp.pilotDebugPort)],
+    args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--secure-grpc-port', String(cp.pilotSecurePort), '--debug-port', String(cp.pilotDebugPort)],
     ready: /pilot ready/,
   };
 }

@@ -15,6 +15,7 @@ export interface UpOptions {
   /** First three octets of the workload addresses (default 127.1.0). */
   ipBlock: string;
   pilotGrpcPort: number;
+  pilotSecurePort: number;
   pilotDebugPort: number;
   citadelGrpcPort: number;
   configDir?: string;
@@ -57,7 +58,7 @@ export async function up(o: UpOptions): Promise<void> {
     natsUrl = nats.url;
     steps.push([`nats-server (${nats.url})`, () => sup.start(nats.spec)]);
   }
-  const cp: ControlPlaneEndpoints = { natsUrl, citadelGrpcPort: o.citadelGrpcPort, pilotHost: '127.0.0.1', pilotGrpcPort: o.pilotGrpcPort, pilotDebugPort: o.pilotDebugPort };
+  const cp: ControlPlaneEndpoints = { natsUrl, citadelGrpcPort: o.citadelGrpcPort, pilotHost: '127.0.0.1', pilotGrpcPort: o.pilotGrpcPort, pilotSecurePort: o.pilotSecurePort, pilotDebugPort: o.pilotDebugPort };
   const start = (spec: ProcessSpec) => () => sup.start(spec);
   steps.push(['galley', start(galleySpec(cp, o.configDir))], [`citadel (CA on 127.0.0.1:${o.citadelGrpcPort})`, start(citadelSpec(cp, stateDir))], ['pilot', start(pilotSpec(cp))]);
   steps.push(['mesh config (samples/' + o.sample + '/mesh.yaml)', () => applySampleConfig(cp.natsUrl, sampleDir)]);
@@ -84,7 +85,7 @@ export async function up(o: UpOptions): Promise<void> {
   console.log(`
 The mesh is up.
   Product page:   http://${o.gatewayIp}:8080/productpage
-  Pilot xDS:      127.0.0.1:${o.pilotGrpcPort}  (debug: http://127.0.0.1:${o.pilotDebugPort}/debug/syncz)
+  Pilot xDS:      127.0.0.1:${o.pilotGrpcPort}, TLS 127.0.0.1:${o.pilotSecurePort}  (debug: http://127.0.0.1:${o.pilotDebugPort}/debug/syncz)
   Citadel CA:     127.0.0.1:${o.citadelGrpcPort}  (CA files in ${path.join(stateDir, 'citadel')})
   NATS:           ${natsUrl}
   Workloads:      ${workloads.map((w) => `${w.name}@${w.ip}`).join(', ')}
