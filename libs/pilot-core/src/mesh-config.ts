@@ -1,3 +1,5 @@
+import type { ExtAuthzProvider } from './generators/security/ext-authz';
+
 /**
  * Mesh-wide settings (Istio's MeshConfig subset Pilot needs). Passed into generation explicitly:
  * generators read no environment.
@@ -8,6 +10,16 @@ export interface MeshConfig {
   outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   domainSuffix: string;
   rootNamespace: string;
+  /**
+   * SPIFFE trust domain of workload identities (`spiffe://<trustDomain>/ns/<ns>/sa/<sa>`): the
+   * SANs auto mTLS expects of upstream certificates. Istio MeshConfig `trustDomain`.
+   */
+  trustDomain: string;
+  /**
+   * Authorizers AuthorizationPolicy `action: CUSTOM` names (Istio MeshConfig `extensionProviders`,
+   * envoyExtAuthzHttp/Grpc). None by default: a CUSTOM policy then denies every request, as Istio.
+   */
+  extensionProviders?: readonly ExtAuthzProvider[];
   /** Default retries for HTTP routes (Istio: 2 attempts). */
   defaultRetryAttempts: number;
   connectTimeoutMs: number;
@@ -17,6 +29,7 @@ export const DEFAULT_MESH_CONFIG: MeshConfig = {
   outboundTrafficPolicy: 'ALLOW_ANY',
   domainSuffix: 'cluster.local',
   rootNamespace: 'istio-system',
+  trustDomain: 'cluster.local',
   defaultRetryAttempts: 2,
   connectTimeoutMs: 10_000,
 };

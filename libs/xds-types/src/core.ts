@@ -79,10 +79,34 @@ export interface SelfConfigSource {
   transportApiVersion?: ApiVersion;
 }
 
-/** One of ads | self. @proto envoy.config.core.v3.ConfigSource */
+/** @proto envoy.config.core.v3.GrpcService.EnvoyGrpc */
+export interface EnvoyGrpc {
+  /** A cluster of the proxy's bootstrap or CDS (Istio: `sds-grpc`, the agent's SDS server). */
+  clusterName: string;
+  authority?: string;
+}
+
+/** One of envoyGrpc | googleGrpc (only envoyGrpc here). @proto envoy.config.core.v3.GrpcService */
+export interface GrpcService {
+  envoyGrpc?: EnvoyGrpc;
+  timeout?: Duration;
+}
+
+export type ApiType = 'DELTA_GRPC' | 'GRPC' | 'REST' | 'AGGREGATED_GRPC' | 'AGGREGATED_DELTA_GRPC';
+
+/** @proto envoy.config.core.v3.ApiConfigSource */
+export interface ApiConfigSource {
+  apiType: ApiType;
+  transportApiVersion?: ApiVersion;
+  grpcServices?: GrpcService[];
+  setNodeOnFirstMessageOnly?: boolean;
+}
+
+/** One of ads | self | apiConfigSource. @proto envoy.config.core.v3.ConfigSource */
 export interface ConfigSource {
   ads?: AggregatedConfigSource;
   self?: SelfConfigSource;
+  apiConfigSource?: ApiConfigSource;
   initialFetchTimeout?: Duration;
   resourceApiVersion?: ApiVersion;
 }
@@ -196,4 +220,13 @@ export interface UpstreamHttpProtocolOptions {
 /** @proto envoy.config.core.v3.ControlPlane */
 export interface ControlPlane {
   identifier: string;
+}
+
+/**
+ * A typed_config given as JSON: Envoy finds the extension by `typeUrl` and converts `value` into
+ * that message. @proto xds.type.v3.TypedStruct
+ */
+export interface TypedStruct {
+  typeUrl: string;
+  value?: JsonObject;
 }

@@ -51,6 +51,10 @@ export interface CertificateValidationContext {
   trustedCa?: DataSource;
   caCertificateProviderInstance?: CertificateProviderPluginInstance;
   matchTypedSubjectAltNames?: SubjectAltNameMatcher[];
+  /** Deprecated in Envoy for matchTypedSubjectAltNames but still honoured; Istio emits this one. */
+  matchSubjectAltNames?: StringMatcher[];
+  /** Certificate revocation list (DestinationRule `caCrl`). */
+  crl?: DataSource;
   allowExpiredCertificate?: boolean;
   maxVerifyDepth?: UInt32Value;
 }

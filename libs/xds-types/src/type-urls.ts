@@ -22,6 +22,12 @@ export const TypeUrl = {
   OriginalDst: 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst',
   UpstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
   DownstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+  /**
+   * The plaintext transport socket's config. Not in the codec's proto set: Pilot sends it wrapped in
+   * a TypedStruct (see pilot-core `RAW_BUFFER_TRANSPORT_SOCKET`), which Envoy resolves to the same
+   * extension.
+   */
+  RawBuffer: 'type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer',
   HttpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   AggregateClusterConfig: 'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig',
   RingHash: 'type.googleapis.com/envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash',
@@ -60,5 +66,6 @@ export const FilterName = {
   HttpInspector: 'envoy.filters.listener.http_inspector',
   OriginalDst: 'envoy.filters.listener.original_dst',
   Tls: 'envoy.transport_sockets.tls',
+  RawBuffer: 'envoy.transport_sockets.raw_buffer',
   HttpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
 } as const;

@@ -12,7 +12,7 @@ import {
 } from '@mizzen/mesh-model';
 import type { MeshConfig } from '../mesh-config';
 import { compareConfigs } from './config-order';
-import type { ResolvedEndpoint } from './endpoint';
+import { hasIstioSidecar, type ResolvedEndpoint } from './endpoint';
 import { type SidecarScope, scopeAdmits, selectSidecar, sidecarScope } from './sidecar-scope';
 import { isVisible } from './visibility';
 
@@ -166,17 +166,19 @@ export class MeshSnapshot {
       for (const e of service.endpoints) {
         const labels = e.labels ?? {};
         if (!matchesSelector(labels, subsetLabels)) continue;
-        out.push({ address: e.address, port: endpointPort(port, e.ports), labels, locality: e.locality ?? '', weight: e.weight || 1, serviceAccount: e.serviceAccount });
+        out.push({ address: e.address, port: endpointPort(port, e.ports), labels, locality: e.locality ?? '', weight: e.weight || 1, serviceAccount: e.serviceAccount, ...tlsMode(hasIstioSidecar(undefined, labels)) });
       }
     } else if (service.selector) {
       for (const w of this.workloadsByNamespace.get(service.namespace) ?? []) {
         if (!matchesSelector(w.labels, service.selector) || !matchesSelector(w.labels, subsetLabels)) continue;
-        out.push({ address: w.address, port: endpointPort(port, w.ports), labels: w.labels, locality: w.locality ?? '', weight: w.weight || 1, serviceAccount: w.serviceAccount });
+        out.push({ address: w.address, port: endpointPort(port, w.ports), labels: w.labels, locality: w.locality ?? '', weight: w.weight || 1, serviceAccount: w.serviceAccount, ...tlsMode(hasIstioSidecar(w.source, w.labels)) });
       }
     }
     return out.sort((a, b) => cmp(a.locality, b.locality) || cmp(a.address, b.address) || a.port - b.port);
   }
 }
+
+const tlsMode = (sidecar: boolean): Pick<ResolvedEndpoint, 'tlsMode'> => (sidecar ? { tlsMode: 'istio' } : {});
 
 /** The gateways a VirtualService binds to, qualified as `namespace/name` (or `mesh`). */
 export function boundGateways(vs: VirtualService): string[] {

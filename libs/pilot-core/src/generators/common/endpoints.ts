@@ -3,6 +3,12 @@ import type { ResolvedEndpoint } from '../../snapshot/endpoint';
 import type { LocalityGroup } from './locality-lb';
 
 /**
+ * The endpoint metadata namespace a cluster's `transportSocketMatches` are matched against: Istio
+ * puts `{tlsMode: istio}` there for endpoints with a sidecar, which auto mTLS sends mTLS to.
+ */
+export const TRANSPORT_SOCKET_MATCH = 'envoy.transport_socket_match';
+
+/**
  * Endpoints grouped by locality. Each locality carries a `loadBalancingWeight` (the sum of its
  * endpoints' weights): gRPC's xDS client requires it (gRFC A27), Envoy ignores it unless
  * locality-weighted LB is on.
@@ -27,6 +33,7 @@ export function buildGroupedAssignment(clusterName: string, localityGroups: read
         lbEndpoints: eps.map((e) => ({
           endpoint: { address: { socketAddress: { address: e.address, portValue: e.port } } },
           healthStatus: 'HEALTHY' as const,
+          ...(e.tlsMode ? { metadata: { filterMetadata: { [TRANSPORT_SOCKET_MATCH]: { tlsMode: e.tlsMode } } } } : {}),
           loadBalancingWeight: { value: e.weight },
         })),
         loadBalancingWeight: { value: weight ?? eps.reduce((s, e) => s + e.weight, 0) },

@@ -1,4 +1,4 @@
-import { TypeUrl, type HttpConnectionManager, type Listener, type RouteConfiguration } from '@mizzen/xds-types';
+import { TypeUrl, type HttpConnectionManager, type HttpFilter, type Listener, type RouteConfiguration } from '@mizzen/xds-types';
 import { CORS_FILTER } from './cors';
 import { FAULT_FILTER } from './fault';
 
@@ -8,9 +8,14 @@ export const ROUTER_FILTER = 'envoy.filters.http.router';
 /** ADS as the config source for RDS/EDS (Envoy: `config_source: { ads: {} }`). */
 export const ADS_SOURCE = { ads: {}, resourceApiVersion: 'V3' } as const;
 
-/** The HTTP filter chain every Mizzen HCM carries, Istio's order: fault, CORS, router (last). */
-export function httpFilters(): HttpConnectionManager['httpFilters'] {
+/**
+ * The HTTP filter chain every Mizzen HCM carries, in Istio's order (listener_builder.go
+ * `buildHTTPConnectionManager`): the security filters of an inbound HCM (CUSTOM authz, jwt_authn,
+ * RBAC) first, then fault, CORS, and the router last.
+ */
+export function httpFilters(security: readonly HttpFilter[] = []): HttpConnectionManager['httpFilters'] {
   return [
+    ...security,
     { name: FAULT_FILTER, typedConfig: { '@type': TypeUrl.HTTPFault } },
     { name: CORS_FILTER, typedConfig: { '@type': TypeUrl.Cors } },
     { name: ROUTER_FILTER, typedConfig: { '@type': TypeUrl.Router } },
@@ -32,8 +37,8 @@ export function hcmWithRds(statPrefix: string, routeConfigName: string, filters 
   return { statPrefix, codecType: 'AUTO', rds: { routeConfigName, configSource: ADS_SOURCE }, httpFilters: filters, upgradeConfigs: UPGRADES };
 }
 
-export function hcmWithRoutes(statPrefix: string, routeConfig: RouteConfiguration): HttpConnectionManager {
-  return { statPrefix, codecType: 'AUTO', routeConfig, httpFilters: httpFilters(), upgradeConfigs: UPGRADES };
+export function hcmWithRoutes(statPrefix: string, routeConfig: RouteConfiguration, filters = httpFilters()): HttpConnectionManager {
+  return { statPrefix, codecType: 'AUTO', routeConfig, httpFilters: filters, upgradeConfigs: UPGRADES };
 }
 
 /** A listener bound at `address:port` with one filter chain holding the HCM. */

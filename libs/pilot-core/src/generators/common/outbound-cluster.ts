@@ -5,18 +5,23 @@ import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { buildLoadAssignment } from './endpoints';
 import { ADS_SOURCE } from './hcm';
 import { applyTrafficPolicy, effectivePolicy } from './traffic-policy';
+import { upstreamTransport } from '../security/upstream-tls';
+import { hasIstioSidecar } from '../../snapshot/endpoint';
 
 /**
  * The outbound clusters of one service port: the default cluster plus one per DestinationRule
  * subset. STATIC/NONE-with-selector services use EDS; DNS services carry their hosts inline.
+ * The upstream transport (auto mTLS, or the DestinationRule's `tls`) comes last: it depends on the
+ * final cluster type and protocol.
  */
 export function outboundClusters(snapshot: MeshSnapshot, svc: Service, port: ServicePort, clientNamespace: string): Cluster[] {
   const dr = snapshot.destinationRuleFor(svc.hostname, clientNamespace);
   const subsets = ['', ...(dr?.spec.subsets ?? []).map((s) => s.name)];
   return subsets.map((subset) => {
     const name = outboundClusterName(port.number, subset, svc.hostname);
-    const base = baseCluster(svc, port, name);
-    return applyTrafficPolicy(base, effectivePolicy(dr, subset, port.number), snapshot.mesh.connectTimeoutMs);
+    const policy = effectivePolicy(dr, subset, port.number);
+    const cluster = applyTrafficPolicy(baseCluster(svc, port, name), policy, snapshot.mesh.connectTimeoutMs);
+    return { ...cluster, ...upstreamTransport(snapshot, svc, port, subset, policy, cluster) };
   });
 }
 
@@ -25,7 +30,7 @@ function baseCluster(svc: Service, port: ServicePort, name: string): Cluster {
   switch (svc.resolution) {
     case 'DNS':
     case 'DNS_ROUND_ROBIN': {
-      const hosts = svc.endpoints?.length ? svc.endpoints.map((e) => ({ address: e.address, port: e.ports?.[port.name] ?? port.targetPort ?? port.number, locality: e.locality ?? '', weight: e.weight || 1, labels: e.labels ?? {} })) : [{ address: svc.hostname, port: port.targetPort ?? port.number, locality: '', weight: 1, labels: {} }];
+      const hosts = svc.endpoints?.length ? svc.endpoints.map((e) => ({ address: e.address, port: e.ports?.[port.name] ?? port.targetPort ?? port.number, locality: e.locality ?? '', weight: e.weight || 1, labels: e.labels ?? {}, ...(hasIstioSidecar(undefined, e.labels) ? { tlsMode: 'istio' as const } : {}) })) : [{ address: svc.hostname, port: port.targetPort ?? port.number, locality: '', weight: 1, labels: {} }];
       return { ...common, type: svc.resolution === 'DNS' ? 'STRICT_DNS' : 'LOGICAL_DNS', loadAssignment: buildLoadAssignment(name, hosts) };
     }
     case 'NONE':

@@ -3,22 +3,33 @@ import { type Any, type Cluster, TypeUrl } from '@mizzen/xds-types';
 import { toDuration } from './durations';
 
 /**
- * The effective traffic policy for one port of one subset: the subset's policy overrides the
- * top-level one, and `portLevelSettings` for the port override both (Istio's merge order).
+ * The effective traffic policy for one port of one subset, in Istio's merge order
+ * (`MergeTrafficPolicy`): the top-level policy with its `portLevelSettings` for the port applied,
+ * then every field the subset's policy sets, then the subset's own `portLevelSettings` for the
+ * port. A port-level entry replaces whole fields (it does not inherit inside them).
  * https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy
  */
 export function effectivePolicy(dr: DestinationRule | undefined, subset: string, port: number): TrafficPolicy | undefined {
   if (!dr) return undefined;
-  const top = dr.spec.trafficPolicy;
+  const top = dr.spec.trafficPolicy ? withPortLevel(dr.spec.trafficPolicy, port) : undefined;
   const sub = subset ? dr.spec.subsets?.find((s) => s.name === subset)?.trafficPolicy : undefined;
-  let merged: TrafficPolicy | undefined = top ? { ...top } : undefined;
-  if (sub) merged = { ...(merged ?? {}), ...sub };
-  const portLevel = merged?.portLevelSettings?.find((p) => p.port?.number === port);
-  if (portLevel) {
-    const { port: _p, ...rest } = portLevel;
-    merged = { ...merged, ...rest };
-  }
-  return merged;
+  if (!sub) return top;
+  const { portLevelSettings, ...subFields } = sub;
+  const merged: TrafficPolicy = { ...(top ?? {}), ...definedOnly(subFields) };
+  return withPortLevel({ ...merged, portLevelSettings }, port);
+}
+
+/** `policy` with its port-level settings for `port` applied; the result has no portLevelSettings. */
+function withPortLevel(policy: TrafficPolicy, port: number): TrafficPolicy {
+  const { portLevelSettings, ...rest } = policy;
+  const entry = portLevelSettings?.find((p) => p.port?.number === port);
+  if (!entry) return rest;
+  const { port: _p, ...fields } = entry;
+  return { ...rest, ...definedOnly(fields) };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const MAX_U32 = 4294967295;

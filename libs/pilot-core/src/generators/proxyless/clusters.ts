@@ -6,7 +6,9 @@ import type { GenerationContext, Generator } from '../types';
 /**
  * Proxyless gRPC CDS: the requested outbound clusters, restricted to what gRPC accepts
  * (EDS clusters; ROUND_ROBIN or RING_HASH; LEAST_REQUEST/RANDOM fall back to ROUND_ROBIN since
- * grpc-js NACKs them).
+ * grpc-js NACKs them). Plaintext: grpc-js-xds only takes upstream TLS from certificate provider
+ * instances named in its bootstrap (gRFC A29), never SDS, so auto mTLS and DestinationRule `tls`
+ * are dropped here (a TLS transport socket would make it NACK the cluster).
  */
 export const proxylessClusters: Generator = {
   typeUrl: TypeUrl.Cluster,
@@ -27,6 +29,6 @@ export const proxylessClusters: Generator = {
 
 function forGrpc(c: Cluster): Cluster {
   const lbPolicy = c.lbPolicy === 'RING_HASH' ? 'RING_HASH' : 'ROUND_ROBIN';
-  const { typedExtensionProtocolOptions: _h2, altStatName: _alt, maglevLbConfig: _m, ...rest } = c;
+  const { typedExtensionProtocolOptions: _h2, altStatName: _alt, maglevLbConfig: _m, transportSocket: _ts, transportSocketMatches: _tsm, ...rest } = c;
   return { ...rest, lbPolicy };
 }

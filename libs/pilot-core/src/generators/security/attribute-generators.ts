@@ -7,8 +7,8 @@ import { cidrRange, headerMatcher, hostMatcher, regexMatcher, stringMatcher, str
  * cannot be expressed (the caller applies Istio's ALLOW/DENY error rule).
  * https://istio.io/latest/docs/reference/config/security/conditions/
  */
-export type PermissionGen = { side: 'permission'; make(value: string): Permission | string };
-export type PrincipalGen = { side: 'principal'; make(value: string): Principal | string };
+export type PermissionGen = { side: 'permission'; make(value: string): Permission | string; httpOnly?: boolean };
+export type PrincipalGen = { side: 'principal'; make(value: string): Principal | string; httpOnly?: boolean };
 export type AttributeGen = PermissionGen | PrincipalGen;
 
 /** jwt_authn writes the verified payload under this filter and key (`payload_in_metadata`). */
@@ -17,6 +17,12 @@ export const JWT_PAYLOAD_KEY = 'payload';
 
 const permission = (make: PermissionGen['make']): PermissionGen => ({ side: 'permission', make });
 const principal = (make: PrincipalGen['make']): PrincipalGen => ({ side: 'principal', make });
+/**
+ * An attribute only an HTTP request has (Istio's generators return "is HTTP only" for TCP): on a
+ * TCP filter chain each of its values is an error, so an ALLOW rule using it is dropped and a
+ * DENY/AUDIT rule ignores it (a wider deny).
+ */
+const httpOnly = <G extends AttributeGen>(g: G): G => ({ ...g, httpOnly: true });
 const authenticated = (principalName: ReturnType<typeof stringMatcher>): Principal => ({ authenticated: { principalName } });
 
 /** A claim may be a string or a list of strings (`groups`): match either, like Istio's list matcher. */
@@ -63,17 +69,17 @@ function serviceAccount(policyNamespace: string, v: string): Principal {
 
 const PATH_TEMPLATE = /\{\*\*?\}/;
 
-export const hostsGen = permission((v) => ({ header: hostMatcher(v) }));
-export const methodsGen = permission((v) => ({ header: headerMatcher(':method', v) }));
+export const hostsGen = httpOnly(permission((v) => ({ header: hostMatcher(v) })));
+export const methodsGen = httpOnly(permission((v) => ({ header: headerMatcher(':method', v) })));
 /** Path templates (`{*}`, `{**}`) need Envoy's uri_template extension, which Mizzen does not load yet. */
-export const pathsGen = permission((v) => (PATH_TEMPLATE.test(v) ? `path template ${v} is not supported` : { urlPath: { path: stringMatcher(v) } }));
+export const pathsGen = httpOnly(permission((v) => (PATH_TEMPLATE.test(v) ? `path template ${v} is not supported` : { urlPath: { path: stringMatcher(v) } })));
 export const portsGen = permission((v) => ({ destinationPort: Number(v) }));
 export const destIpGen = permission((v) => ({ destinationIp: cidrRange(v) }));
 export const sniGen = permission((v) => ({ requestedServerName: stringMatcher(v) }));
 
 export const principalsGen = principal((v) => authenticated(stringMatcherWithPrefix(v, 'spiffe://')));
 export const namespacesGen = principal((v) => authenticated(regexMatcher(`.*/ns/${v.replaceAll('*', '.*')}/.*`)));
-export const requestPrincipalsGen = principal(requestPrincipal);
+export const requestPrincipalsGen = httpOnly(principal(requestPrincipal));
 export const sourceIpGen = principal((v) => ({ directRemoteIp: cidrRange(v) }));
 export const remoteIpGen = principal((v) => ({ remoteIp: cidrRange(v) }));
 export const serviceAccountsGen = (policyNamespace: string): PrincipalGen => principal((v) => serviceAccount(policyNamespace, v));
@@ -100,9 +106,9 @@ export function conditionGen(key: string, policyNamespace: string): AttributeGen
     case 'request.auth.principal':
       return requestPrincipalsGen;
     case 'request.auth.audiences':
-      return principal((v) => jwtClaim(['aud'], claimValue(v)));
+      return httpOnly(principal((v) => jwtClaim(['aud'], claimValue(v))));
     case 'request.auth.presenter':
-      return principal((v) => jwtClaim(['azp'], claimValue(v)));
+      return httpOnly(principal((v) => jwtClaim(['azp'], claimValue(v))));
   }
   return mapKeyGen(key);
 }
@@ -111,11 +117,11 @@ function mapKeyGen(key: string): AttributeGen | string {
   if (key.startsWith('request.headers')) {
     const names = bracketNames(key, 'request.headers');
     if (typeof names === 'string' || names.length !== 1) return `invalid key: ${key}`;
-    return principal((v) => ({ header: headerMatcher(names[0], v) }));
+    return httpOnly(principal((v) => ({ header: headerMatcher(names[0], v) })));
   }
   if (key.startsWith('request.auth.claims')) {
     const names = bracketNames(key, 'request.auth.claims');
-    return typeof names === 'string' ? names : principal((v) => jwtClaim(names, claimValue(v)));
+    return typeof names === 'string' ? names : httpOnly(principal((v) => jwtClaim(names, claimValue(v))));
   }
   if (key.startsWith('experimental.envoy.filters.')) {
     const m = /^experimental\.(envoy\.filters\.[^[\]]+)\[([^[\]]+)\]$/.exec(key);

@@ -2,7 +2,7 @@ import type { AuthorizationAction, AuthorizationPolicy } from '@mizzen/config-ap
 import type { ProxyNode } from '@mizzen/mesh-model';
 import { FilterName, TypeUrl } from '@mizzen/xds-types';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
-import type { ExtAuthzFilter, RbacAction, RbacFilter, RbacPolicy, RbacRules } from './envoy-types';
+import type { ExtAuthzFilter, HttpRbac, RbacAction, RbacFilter, RbacPolicy, RbacRules } from './envoy-types';
 import { EXT_AUTHZ_POLICY_PREFIX, EXT_AUTHZ_SHADOW_STAT_PREFIX, type ExtAuthzProvider, extAuthzFilter } from './ext-authz';
 import { policiesForWorkload } from './policy-selection';
 import { rulePolicy } from './rbac-policy';
@@ -14,7 +14,7 @@ export interface AuthzOptions {
 
 /** `istio.io/dry-run: "true"`: the policy is evaluated in shadow mode and never enforced. */
 export const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
-const isDryRun = (p: AuthorizationPolicy): boolean => p.metadata.annotations?.[DRY_RUN_ANNOTATION] === 'true';
+export const isDryRun = (p: AuthorizationPolicy): boolean => p.metadata.annotations?.[DRY_RUN_ANNOTATION] === 'true';
 const actionOf = (p: AuthorizationPolicy): AuthorizationAction => p.spec.action ?? 'ALLOW';
 
 /** Istio `policyName`: `ns[<ns>]-policy[<name>]-rule[<i>]`, prefixed for CUSTOM. */
@@ -22,12 +22,15 @@ export function rbacPolicyName(p: AuthorizationPolicy, rule: number, custom = fa
   return `${custom ? `${EXT_AUTHZ_POLICY_PREFIX}-` : ''}ns[${p.metadata.namespace}]-policy[${p.metadata.name}]-rule[${rule}]`;
 }
 
-/** Every rule of every policy as named RBAC policies (rules that cannot be generated are skipped). */
-export function rbacPolicies(policies: readonly AuthorizationPolicy[], action: RbacAction, custom = false): Record<string, RbacPolicy> {
+/**
+ * Every rule of every policy as named RBAC policies (rules that cannot be generated are skipped).
+ * `forTcp`: for a network RBAC filter (HTTP-only attributes cannot match, see rulePolicy).
+ */
+export function rbacPolicies(policies: readonly AuthorizationPolicy[], action: RbacAction, custom = false, forTcp = false): Record<string, RbacPolicy> {
   const out: [string, RbacPolicy][] = [];
   for (const p of policies) {
     (p.spec.rules ?? []).forEach((rule, i) => {
-      const generated = rulePolicy(rule, p.metadata.namespace, action);
+      const generated = rulePolicy(rule, p.metadata.namespace, action, forTcp);
       if (typeof generated !== 'string') out.push([rbacPolicyName(p, i, custom), generated]);
     });
   }
@@ -41,19 +44,20 @@ export function rbacPolicies(policies: readonly AuthorizationPolicy[], action: R
  */
 function actionFilter(policies: readonly AuthorizationPolicy[], action: RbacAction): RbacFilter | undefined {
   if (policies.length === 0) return undefined;
+  return { name: FilterName.Rbac, typedConfig: { '@type': TypeUrl.RBAC, ...rbacConfig(policies, action, false) } };
+}
+
+/** `rules` (enforced policies), `shadowRules` (dry-run ones) and the shadow stat prefix. */
+export function rbacConfig(policies: readonly AuthorizationPolicy[], action: RbacAction, forTcp: boolean): HttpRbac {
   const enforced = policies.filter((p) => !isDryRun(p));
   const dry = policies.filter(isDryRun);
-  const rules: RbacRules = { action, policies: rbacPolicies(enforced, action) };
-  const shadowRules: RbacRules = { action, policies: rbacPolicies(dry, action) };
+  const rules: RbacRules = { action, policies: rbacPolicies(enforced, action, false, forTcp) };
+  const shadowRules: RbacRules = { action, policies: rbacPolicies(dry, action, false, forTcp) };
   const statPrefix = action === 'ALLOW' ? 'istio_dry_run_allow_' : action === 'DENY' ? 'istio_dry_run_deny_' : '';
   return {
-    name: FilterName.Rbac,
-    typedConfig: {
-      '@type': TypeUrl.RBAC,
-      ...(enforced.length ? { rules } : {}),
-      ...(dry.length ? { shadowRules } : {}),
-      ...(statPrefix ? { shadowRulesStatPrefix: statPrefix } : {}),
-    },
+    ...(enforced.length ? { rules } : {}),
+    ...(dry.length ? { shadowRules } : {}),
+    ...(statPrefix ? { shadowRulesStatPrefix: statPrefix } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * as `{ value }`, Duration as `{ seconds }`). Local to this folder until the proxy consumes them.
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/rbac/v3/rbac.proto
  */
-import type { CidrRange, Duration, HeaderMatcher, StringMatcher, TypeUrl } from '@mizzen/xds-types';
+import type { Any, CidrRange, Duration, HeaderMatcher, StringMatcher, TypeUrl } from '@mizzen/xds-types';
 
 /** @proto envoy.type.matcher.v3.ValueMatcher (one of stringMatch | listMatch | orMatch | presentMatch) */
 export interface ValueMatcher {
@@ -68,6 +68,12 @@ export interface HttpRbac {
   shadowRulesStatPrefix?: string;
 }
 
+/** @proto envoy.extensions.filters.network.rbac.v3.RBAC (the fields Istio sets) */
+export interface NetworkRbac extends HttpRbac {
+  /** Istio: `tcp.` */
+  statPrefix: string;
+}
+
 /** @proto envoy.extensions.filters.http.ext_authz.v3.ExtAuthz (the fields Istio sets) */
 export interface ExtAuthz {
   statusOnError?: { code: string };
@@ -118,3 +124,10 @@ export interface SecurityHttpFilter<U extends string = string, B = unknown> {
 export type RbacFilter = SecurityHttpFilter<typeof TypeUrl.RBAC, HttpRbac>;
 export type ExtAuthzFilter = SecurityHttpFilter<typeof TypeUrl.ExtAuthz, ExtAuthz>;
 export type JwtAuthnFilter = SecurityHttpFilter<typeof TypeUrl.JwtAuthentication, JwtAuthentication>;
+/** A listener network filter (`envoy.filters.network.rbac`), placed before tcp_proxy. */
+export type NetworkRbacFilter = SecurityHttpFilter<typeof TypeUrl.NetworkRBAC, NetworkRbac>;
+
+/** A typed security filter as the generic HCM/listener filter shape (its config as an Any). */
+export function asEnvoyFilter(f: SecurityHttpFilter): { name: string; typedConfig: Any } {
+  return { name: f.name, typedConfig: f.typedConfig as Any };
+}

@@ -1,5 +1,5 @@
 import type { MutualTLSMode, PeerAuthentication } from '@mizzen/config-api';
-import type { ProxyNode } from '@mizzen/mesh-model';
+import type { ProxyNode, Service } from '@mizzen/mesh-model';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { policiesForWorkload } from './policy-selection';
 
@@ -29,4 +29,22 @@ export function peerAuthnModeFor(snapshot: MeshSnapshot, proxy: ProxyNode, port:
   }
   const portMode = workload?.spec.portLevelMtls?.[String(port)]?.mode;
   return set(portMode) ? portMode : mode;
+}
+
+/**
+ * The mTLS mode a client assumes of a service when choosing auto mTLS (Istio
+ * `BestEffortInferServiceMTLSMode`): the oldest namespace-wide PeerAuthentication of the
+ * service's namespace, else the oldest mesh-wide one, else PERMISSIVE. Workload-level policies are
+ * not consulted (a workload-level DISABLE needs a DestinationRule `tls.mode: DISABLE`, as in Istio).
+ */
+export function serviceMtlsMode(snapshot: MeshSnapshot, svc: Service): EffectiveMTLSMode {
+  const root = snapshot.mesh.rootNamespace;
+  const wide = snapshot.configsOfKind('PeerAuthentication').filter((p) => !Object.keys(p.spec.selector?.matchLabels ?? {}).length);
+  const namespace = svc.namespace !== root ? wide.find((p) => p.metadata.namespace === svc.namespace) : undefined;
+  const mesh = wide.find((p) => p.metadata.namespace === root);
+  for (const p of [namespace, mesh]) {
+    const m = p?.spec.mtls?.mode;
+    if (set(m)) return m;
+  }
+  return 'PERMISSIVE';
 }

@@ -13,10 +13,11 @@ type SecurityConfig<K extends SecurityKind> = Extract<AnyConfig, { kind: K }>;
  * https://istio.io/latest/docs/reference/config/security/authorization-policy/#AuthorizationPolicy
  */
 export function policiesForWorkload<K extends SecurityKind>(snapshot: MeshSnapshot, kind: K, proxy: ProxyNode): SecurityConfig<K>[] {
-  return snapshot.configsOfKind(kind).filter((c) => applies(c, snapshot.mesh.rootNamespace, proxy));
+  return snapshot.configsOfKind(kind).filter((c) => policyAppliesTo(c, snapshot.mesh.rootNamespace, proxy));
 }
 
-function applies(c: SecurityConfig<SecurityKind>, root: string, proxy: ProxyNode): boolean {
+/** Whether one security policy applies to a workload (see {@link policiesForWorkload}). */
+export function policyAppliesTo(c: SecurityConfig<SecurityKind>, root: string, proxy: ProxyNode): boolean {
   const ns = c.metadata.namespace;
   if (ns !== root && ns !== proxy.namespace) return false;
   const spec: { selector?: LabelSelector; targetRef?: unknown; targetRefs?: unknown[] } = c.spec;

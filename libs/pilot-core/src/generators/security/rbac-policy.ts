@@ -32,8 +32,11 @@ function attr(gen: AttributeGen, values: readonly string[] | undefined, notValue
  * permission-side conditions); each field is an OR of its values and a NOT of the OR of its
  * not-values; an empty AND is `any`. A value that cannot be generated drops the whole rule for
  * ALLOW (a narrower allow) and only that value for DENY/LOG (a wider deny), as Istio does.
+ * With `forTcp` (a network RBAC filter) every value of an HTTP-only attribute is such a value
+ * (Istio `Generate(forTCP)`): an ALLOW rule using one is dropped, a DENY rule ignores it, so a DENY
+ * rule left with HTTP-only fields alone denies every connection.
  */
-export function rulePolicy(rule: AuthorizationRule, policyNamespace: string, action: RbacAction): RbacPolicy | string {
+export function rulePolicy(rule: AuthorizationRule, policyNamespace: string, action: RbacAction, forTcp = false): RbacPolicy | string {
   const base = conditionRules(rule.when ?? [], policyNamespace);
   if (typeof base === 'string') return base;
   const froms = rule.from?.length ? rule.from : [undefined];
@@ -50,7 +53,7 @@ export function rulePolicy(rule: AuthorizationRule, policyNamespace: string, act
       ...attr(sourceIpGen, s?.ipBlocks, s?.notIpBlocks),
       ...base.principal,
     ];
-    const p = combine(rules, action, 'principal');
+    const p = combine(rules, action, 'principal', forTcp);
     if (typeof p === 'string') return p;
     principals.push({ andIds: { ids: p.length ? (p as Principal[]) : [{ any: true }] } });
   }
@@ -64,7 +67,7 @@ export function rulePolicy(rule: AuthorizationRule, policyNamespace: string, act
       ...attr(portsGen, o?.ports, o?.notPorts),
       ...base.permission,
     ];
-    const p = combine(rules, action, 'permission');
+    const p = combine(rules, action, 'permission', forTcp);
     if (typeof p === 'string') return p;
     permissions.push({ andRules: { rules: p.length ? (p as Permission[]) : [{ any: true }] } });
   }
@@ -82,13 +85,13 @@ function conditionRules(when: readonly Condition[], ns: string): { permission: A
 }
 
 /** OR of values, NOT(OR) of not-values, per attribute, in order. Envoy requires non-empty sets. */
-function combine(rules: readonly AttrRule[], action: RbacAction, side: 'permission' | 'principal'): (Permission | Principal)[] | string {
+function combine(rules: readonly AttrRule[], action: RbacAction, side: 'permission' | 'principal', forTcp: boolean): (Permission | Principal)[] | string {
   const out: (Permission | Principal)[] = [];
   for (const r of rules) {
     for (const [values, negate] of [[r.values, false], [r.notValues, true]] as const) {
       const made: (Permission | Principal)[] = [];
       for (const v of values) {
-        const m = r.gen.make(v);
+        const m = forTcp && r.gen.httpOnly ? `${v}: HTTP only attribute on a TCP filter chain` : r.gen.make(v);
         if (typeof m !== 'string') made.push(m);
         else if (action === 'ALLOW') return m;
       }
