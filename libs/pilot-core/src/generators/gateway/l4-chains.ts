@@ -2,14 +2,16 @@ import { hostsOverlap, type ProxyNode, resolveHost } from '@mizzen/mesh-model';
 import type { FilterChain } from '@mizzen/xds-types';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { tcpProxyChain } from '../common/tcp-proxy';
+import { serverNamesFor, type SniClaims } from './merge';
 import { type BoundServer, namespaceAdmits, splitServerHost } from './servers';
 
 /**
- * Filter chains of a gateway port's TLS PASSTHROUGH servers: one per SNI host of the bound
- * VirtualServices' `tls` routes (sniHosts within the server's hosts), forwarding without
- * terminating TLS.
+ * Filter chains of a gateway port's TLS PASSTHROUGH servers: one per matching `tls` route of the
+ * bound VirtualServices, on the route's sniHosts within the server's hosts, forwarding without
+ * terminating TLS. An SNI name already claimed on the port (by an HTTPS server or an earlier
+ * route) is left out, so no two chains share a server name.
  */
-export function passthroughChains(snapshot: MeshSnapshot, proxy: ProxyNode, servers: readonly BoundServer[]): FilterChain[] {
+export function passthroughChains(snapshot: MeshSnapshot, proxy: ProxyNode, servers: readonly BoundServer[], claims: SniClaims): FilterChain[] {
   const chains: FilterChain[] = [];
   for (const bs of servers) {
     for (const vs of snapshot.virtualServicesFor(bs.gateway, bs.gatewayNamespace)) {
@@ -17,8 +19,8 @@ export function passthroughChains(snapshot: MeshSnapshot, proxy: ProxyNode, serv
       for (const r of vs.spec.tls ?? []) {
         const m = r.match.find((x) => (x.port === undefined || x.port === bs.port) && gatewayMatches(x.gateways, bs.gateway, vs.metadata.namespace));
         if (!m || !r.route?.length) continue;
-        const sni = m.sniHosts.map((h) => resolveHost(h, vs.metadata.namespace, snapshot.mesh.domainSuffix)).filter((h) => serverHosts.some((s) => hostsOverlap(s.host, h)));
-        if (sni.length) chains.push(tcpProxyChain(`gateway_tls_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, clientNamespace: proxy.namespace }, sni));
+        const sni = claims.claim(m.sniHosts.map((h) => resolveHost(h, vs.metadata.namespace, snapshot.mesh.domainSuffix)).filter((h) => serverHosts.some((s) => hostsOverlap(s.host, h))));
+        if (sni.length) chains.push(tcpProxyChain(`gateway_tls_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, clientNamespace: proxy.namespace }, serverNamesFor(sni)));
       }
     }
   }

@@ -5,13 +5,17 @@ import { HCM_FILTER, hcmWithRds } from '../common/hcm';
 import { TLS_INSPECTOR } from '../common/tcp-proxy';
 import type { GenerationContext, Generator } from '../types';
 import { passthroughChains, tcpServerChain } from './l4-chains';
-import { type BoundServer, httpsRouteName, serversByPort, splitServerHost } from './servers';
+import { serverNamesFor, SniClaims, sniHostsOf } from './merge';
+import { type BoundServer, httpsRouteName, serversByPort } from './servers';
 
 /**
  * Gateway LDS: one listener `0.0.0.0_<port>` per server port, bound on the gateway's own address
  * (or the server's `bind`), like Istio's gateway listeners. Per port: plain HTTP servers share
  * RDS `http.<port>`; each HTTPS (SIMPLE) server terminates TLS with its certificate files in a
  * filter chain matched by SNI; TLS PASSTHROUGH servers forward by SNI; TCP servers use tcp_proxy.
+ * Every filter chain match on a listener is unique: TLS servers repeating a host are merged away
+ * (merge.ts), a passthrough SNI name goes to its first route only, and TLS chains sharing a port
+ * with a plaintext chain match on the transport protocol.
  * Servers whose certificate comes from `credentialName` are skipped (no secret store in local
  * mode; Galley warns about the field).
  */
@@ -20,19 +24,15 @@ export const gatewayListeners: Generator = {
   generate({ snapshot, proxy }: GenerationContext): XdsResource[] {
     const out: XdsResource[] = [];
     for (const [port, servers] of [...serversByPort(snapshot, proxy)].sort(([a], [b]) => a - b)) {
-      const chains: FilterChain[] = [];
       const name = `0.0.0.0_${port}`;
-      for (const bs of servers.filter((s) => s.kind === 'https' && hasCertFiles(s.server.tls))) chains.push(httpsChain(bs));
-      chains.push(...passthroughChains(snapshot, proxy, servers.filter((s) => s.kind === 'tls-passthrough')));
-      const http = servers.filter((s) => s.kind === 'http');
-      if (http.length) chains.push(hcmChain({ ...hcmWithRds(name, gatewayRouteName(port)), useRemoteAddress: { value: true } }));
-      else {
-        const tcp = tcpServerChain(snapshot, proxy, servers.filter((s) => s.kind === 'tcp'));
-        if (tcp) chains.push(tcp);
-      }
+      const https = servers.filter((s) => s.kind === 'https' && hasCertFiles(s.server.tls));
+      const claims = new SniClaims(https.flatMap(sniHostsOf));
+      const tlsChains = [...https.map(httpsChain), ...passthroughChains(snapshot, proxy, servers.filter((s) => s.kind === 'tls-passthrough'), claims)];
+      const plain = plaintextChain(snapshot, proxy, name, port, servers);
+      const chains = plain ? [...tlsChains.map(onlyTls), plain] : tlsChains;
       if (!chains.length) continue;
       const bind = servers.find((s) => s.server.bind)?.server.bind ?? proxy.ip;
-      const tlsAware = chains.some((c) => c.filterChainMatch?.serverNames || c.transportSocket);
+      const tlsAware = chains.some((c) => c.filterChainMatch?.serverNames || c.filterChainMatch?.transportProtocol || c.transportSocket);
       const body: Listener = {
         name,
         address: { socketAddress: { address: bind, portValue: port } },
@@ -46,6 +46,23 @@ export const gatewayListeners: Generator = {
   },
 };
 
+/** The port's plaintext chain: its HTTP servers' HCM (RDS `http.<port>`), else a TCP server's tcp_proxy. */
+function plaintextChain(snapshot: GenerationContext['snapshot'], proxy: GenerationContext['proxy'], name: string, port: number, servers: readonly BoundServer[]): FilterChain | undefined {
+  if (servers.some((s) => s.kind === 'http')) return hcmChain({ ...hcmWithRds(name, gatewayRouteName(port)), useRemoteAddress: { value: true } });
+  return tcpServerChain(snapshot, proxy, servers.filter((s) => s.kind === 'tcp'));
+}
+
+/**
+ * A TLS chain on a port that also serves plaintext: matched on `transport_protocol: tls` (set by
+ * the tls_inspector), so it never shares an empty match with the plaintext chain, which then
+ * takes every connection that is not TLS. Without this an HTTPS server for `*` (no server names)
+ * and an HTTP server on the same port would be two chains with the same match, which Envoy
+ * rejects. (Istio instead keeps only the first of the two servers and drops the other.)
+ */
+function onlyTls(chain: FilterChain): FilterChain {
+  return { ...chain, filterChainMatch: { ...chain.filterChainMatch, transportProtocol: 'tls' } };
+}
+
 function hasCertFiles(tls: ServerTLSSettings | undefined): boolean {
   return !!tls?.serverCertificate && !!tls.privateKey;
 }
@@ -57,9 +74,9 @@ function hcmChain(hcm: ReturnType<typeof hcmWithRds>): FilterChain {
 /** An HTTPS server: TLS terminated with the server's certificate files, then its own routes. */
 function httpsChain(bs: BoundServer): FilterChain {
   const tls = bs.server.tls as ServerTLSSettings;
-  const sni = (bs.server.hosts ?? []).map((h) => splitServerHost(h).host).filter((h) => h !== '*');
+  const serverNames = serverNamesFor(sniHostsOf(bs));
   return {
-    ...(sni.length ? { filterChainMatch: { serverNames: sni } } : {}),
+    ...(serverNames ? { filterChainMatch: { serverNames } } : {}),
     transportSocket: {
       name: 'envoy.transport_sockets.tls',
       typedConfig: {

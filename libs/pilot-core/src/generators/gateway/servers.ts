@@ -1,6 +1,7 @@
 import type { Gateway, Server } from '@mizzen/config-api';
 import type { ProxyNode } from '@mizzen/mesh-model';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import { mergePortServers } from './merge';
 
 /** How a gateway server's traffic is handled, from its protocol and TLS mode (Istio's rules). */
 export type ServerKind = 'http' | 'https' | 'tls-passthrough' | 'tcp';
@@ -27,7 +28,11 @@ export function serverKind(s: Server): ServerKind | undefined {
   return undefined;
 }
 
-/** Servers of the Gateways selecting this gateway proxy, grouped by port. */
+/**
+ * Servers of the Gateways selecting this gateway proxy, grouped by port, in Gateway precedence
+ * order, after the merge rules of merge.ts (a TLS server repeating an earlier one's host is left
+ * out, so listeners and routes never see it).
+ */
 export function serversByPort(snapshot: MeshSnapshot, proxy: ProxyNode): Map<number, BoundServer[]> {
   const byPort = new Map<number, BoundServer[]>();
   for (const gw of snapshot.gatewaysSelecting(proxy.labels)) {
@@ -40,6 +45,7 @@ export function serversByPort(snapshot: MeshSnapshot, proxy: ProxyNode): Map<num
       byPort.set(port, list);
     });
   }
+  for (const [port, list] of byPort) byPort.set(port, mergePortServers(list));
   return byPort;
 }
 
