@@ -1,5 +1,7 @@
 import { matchesSelector, type ProxyNode } from '@mizzen/mesh-model';
 import { TypeUrl, type ResourceTypeUrl } from '@mizzen/xds-types';
+import { policyAppliesTo } from '../generators/security/policy-selection';
+import { serviceIdentities } from '../generators/security/service-identities';
 import { boundGateways, type MeshSnapshot } from '../snapshot/mesh-snapshot';
 import type { MeshChange } from './mesh-change';
 
@@ -32,6 +34,17 @@ export function affectedTypes(change: MeshChange, proxy: ProxyNode, before: Mesh
       case 'Sidecar':
         if (proxy.type !== 'router' && proxy.namespace === namespace) add(...ALL);
         break;
+      case 'PeerAuthentication':
+        // The inbound chains of the workloads it selects; a namespace- or mesh-wide policy also
+        // steers every client's auto mTLS to that namespace's services (CDS), as Istio pushes both.
+        if (proxy.type === 'sidecar' && [before, after].some((s) => securityPolicyApplies(proxy, kind, namespace, name, s))) add(TypeUrl.Listener);
+        if (proxy.type !== 'proxyless' && [before, after].some((s) => isWidePeerAuthentication(s, namespace, name))) add(TypeUrl.Cluster);
+        break;
+      case 'RequestAuthentication':
+      case 'AuthorizationPolicy':
+        // jwt_authn and RBAC live in the inbound listeners of the workloads the policy selects.
+        if (proxy.type === 'sidecar' && [before, after].some((s) => securityPolicyApplies(proxy, kind, namespace, name, s))) add(TypeUrl.Listener);
+        break;
       default:
         // ServiceEntry/WorkloadEntry reach proxies through the registry records derived from them.
         break;
@@ -42,8 +55,49 @@ export function affectedTypes(change: MeshChange, proxy: ProxyNode, before: Mesh
     add(TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.RouteConfiguration);
     if (proxy.type !== 'router') add(TypeUrl.Listener);
   }
-  if (change.workloads.size) add(TypeUrl.ClusterLoadAssignment);
+  if (change.workloads.size) {
+    add(TypeUrl.ClusterLoadAssignment);
+    // Auto mTLS verifies the service accounts of a service's workloads: a new or vanished account
+    // changes the clusters' SANs (Istio turns such an endpoint update into a full push).
+    if (proxy.type !== 'proxyless' && workloadIdentitiesChanged(change, before, after)) add(TypeUrl.Cluster);
+  }
   return out;
+}
+
+type SecurityKind = 'PeerAuthentication' | 'RequestAuthentication' | 'AuthorizationPolicy';
+
+/** Whether a security policy, as it is in `snap`, applies to the proxy's workload. */
+function securityPolicyApplies(proxy: ProxyNode, kind: SecurityKind, namespace: string, name: string, snap: MeshSnapshot): boolean {
+  const c = snap.config(kind, namespace, name);
+  return !!c && c.kind === kind && policyAppliesTo(c as Parameters<typeof policyAppliesTo>[0], snap.mesh.rootNamespace, proxy);
+}
+
+/** A PeerAuthentication without a selector (namespace- or mesh-wide): it feeds auto mTLS. */
+function isWidePeerAuthentication(snap: MeshSnapshot, namespace: string, name: string): boolean {
+  const c = snap.config('PeerAuthentication', namespace, name);
+  return !!c && c.kind === 'PeerAuthentication' && Object.keys(c.spec.selector?.matchLabels ?? {}).length === 0;
+}
+
+/** Per change (one flush, many proxies): computed once. */
+const identitiesMemo = new WeakMap<MeshChange, { before: MeshSnapshot; after: MeshSnapshot; changed: boolean }>();
+
+/**
+ * Whether the workload changes alter the SPIFFE identities of a service that selects workloads in
+ * their namespaces (the SANs of its auto mTLS clusters).
+ */
+export function workloadIdentitiesChanged(change: MeshChange, before: MeshSnapshot, after: MeshSnapshot): boolean {
+  const hit = identitiesMemo.get(change);
+  if (hit && hit.before === before && hit.after === after) return hit.changed;
+  const namespaces = new Set([...change.workloads].map((k) => k.slice(0, k.indexOf('/'))));
+  const hosts = new Set<string>();
+  for (const snap of [before, after]) for (const s of snap.allServices()) if (namespaces.has(s.namespace) && s.selector && !s.endpoints) hosts.add(s.hostname);
+  const ids = (snap: MeshSnapshot, host: string): string => {
+    const svc = snap.service(host);
+    return svc ? serviceIdentities(snap, svc).join(',') : '';
+  };
+  const changed = [...hosts].some((h) => ids(before, h) !== ids(after, h));
+  identitiesMemo.set(change, { before, after, changed });
+  return changed;
 }
 
 function virtualServiceTouches(proxy: ProxyNode, namespace: string, name: string, snap: MeshSnapshot): boolean {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TypeUrl } from '@mizzen/xds-types';
-import { bookinfoSnapshot, DESTINATION_RULES_YAML, GATEWAY_PROXY, GATEWAY_YAML, PRODUCTPAGE_PROXY, REVIEWS_JASON_YAML } from '../testing/bookinfo-fixture';
+import { DEFAULT_MESH_CONFIG } from '../mesh-config';
+import { MeshSnapshot } from '../snapshot/mesh-snapshot';
+import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, bookinfoSnapshot, DESTINATION_RULES_YAML, GATEWAY_PROXY, GATEWAY_YAML, GRPC_CLIENT, PRODUCTPAGE_PROXY, REVIEWS_JASON_YAML } from '../testing/bookinfo-fixture';
 import { affectedTypes } from './affected-types';
 import { Debouncer } from './debouncer';
 import { emptyChange, type MeshChange } from './mesh-change';
@@ -87,5 +89,52 @@ describe('affectedTypes', () => {
 
   it('endpoint churn touches EDS only', () => {
     expect([...affectedTypes(change({ workloads: new Set(['default/reviews-v1']) }), PRODUCTPAGE_PROXY, before, after)]).toEqual([TypeUrl.ClusterLoadAssignment]);
+  });
+});
+
+describe('affectedTypes for security policies', () => {
+  const change = (key: string): MeshChange => ({ ...emptyChange(), configs: new Set([key]) });
+  const sec = (kind: string, name: string, ns: string, spec: string) => `apiVersion: security.istio.io/v1\nkind: ${kind}\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:${spec}\n---\n`;
+  const DETAILS_PROXY = { ...PRODUCTPAGE_PROXY, id: 'sidecar~127.1.0.2~details-v1.default~default.svc.cluster.local', ip: '127.1.0.2', workloadName: 'details-v1', labels: { app: 'details', version: 'v1' } };
+  const OTHER_NS = { ...PRODUCTPAGE_PROXY, namespace: 'other' };
+  const empty = bookinfoSnapshot('');
+
+  it('a workload PeerAuthentication touches the LDS of the workloads it selects only', () => {
+    const after = bookinfoSnapshot(sec('PeerAuthentication', 'pp', 'default', '\n  selector: {matchLabels: {app: productpage}}\n  mtls: {mode: STRICT}'), undefined, 2);
+    const c = change('PeerAuthentication/default/pp');
+    expect(affectedTypes(c, PRODUCTPAGE_PROXY, empty, after)).toEqual(new Set([TypeUrl.Listener]));
+    expect(affectedTypes(c, DETAILS_PROXY, empty, after).size).toBe(0);
+    expect(affectedTypes(c, GATEWAY_PROXY, empty, after).size).toBe(0);
+  });
+
+  it('a namespace PeerAuthentication touches that namespace\'s LDS and every client\'s CDS (auto mTLS), also when deleted', () => {
+    const withPa = bookinfoSnapshot(sec('PeerAuthentication', 'default', 'default', '\n  mtls: {mode: DISABLE}'), undefined, 2);
+    const c = change('PeerAuthentication/default/default');
+    for (const [before, after] of [[empty, withPa], [withPa, empty]]) {
+      expect(affectedTypes(c, PRODUCTPAGE_PROXY, before, after)).toEqual(new Set([TypeUrl.Listener, TypeUrl.Cluster]));
+      expect(affectedTypes(c, OTHER_NS, before, after)).toEqual(new Set([TypeUrl.Cluster]));
+      expect(affectedTypes(c, GATEWAY_PROXY, before, after)).toEqual(new Set([TypeUrl.Cluster]));
+    }
+  });
+
+  it('AuthorizationPolicy and RequestAuthentication touch the LDS of selected sidecars; root-namespace ones select in every namespace', () => {
+    const ap = bookinfoSnapshot(sec('AuthorizationPolicy', 'deny', 'default', '\n  selector: {matchLabels: {app: details}}\n  action: DENY\n  rules: [{}]'), undefined, 2);
+    expect(affectedTypes(change('AuthorizationPolicy/default/deny'), DETAILS_PROXY, empty, ap)).toEqual(new Set([TypeUrl.Listener]));
+    expect(affectedTypes(change('AuthorizationPolicy/default/deny'), PRODUCTPAGE_PROXY, empty, ap).size).toBe(0);
+    const mesh = bookinfoSnapshot(sec('RequestAuthentication', 'jwt', 'istio-system', '\n  jwtRules: [{issuer: a}]'), undefined, 2);
+    const c = change('RequestAuthentication/istio-system/jwt');
+    expect(affectedTypes(c, OTHER_NS, empty, mesh)).toEqual(new Set([TypeUrl.Listener]));
+    expect(affectedTypes(c, GATEWAY_PROXY, empty, mesh).size).toBe(0);
+    expect(affectedTypes(change('AuthorizationPolicy/other/x'), PRODUCTPAGE_PROXY, empty, mesh).size).toBe(0);
+  });
+
+  it('a workload change touches CDS only when it changes a service\'s identities (auto mTLS SANs)', () => {
+    const extra = (sa: string) => [{ ...BOOKINFO_WORKLOADS[2], name: 'reviews-v4', address: '127.1.0.9', serviceAccount: sa }];
+    const snap = (sa: string, v: number) => MeshSnapshot.build({ configs: [], services: BOOKINFO_SERVICES, workloads: [...BOOKINFO_WORKLOADS, ...extra(sa)], mesh: DEFAULT_MESH_CONFIG }, v);
+    const base = MeshSnapshot.build({ configs: [], services: BOOKINFO_SERVICES, workloads: BOOKINFO_WORKLOADS, mesh: DEFAULT_MESH_CONFIG }, 1);
+    const c = (): MeshChange => ({ ...emptyChange(), workloads: new Set(['default/reviews-v4']) });
+    expect(affectedTypes(c(), PRODUCTPAGE_PROXY, base, snap('bookinfo-reviews', 2))).toEqual(new Set([TypeUrl.ClusterLoadAssignment]));
+    expect(affectedTypes(c(), PRODUCTPAGE_PROXY, base, snap('reviews-canary', 2))).toEqual(new Set([TypeUrl.ClusterLoadAssignment, TypeUrl.Cluster]));
+    expect(affectedTypes(c(), GRPC_CLIENT, base, snap('reviews-canary', 2))).toEqual(new Set([TypeUrl.ClusterLoadAssignment]));
   });
 });
