@@ -148,7 +148,11 @@ describe('generated resources encode as Envoy protos', () => {
         expect(decoded.typeUrl).toBe(r.typeUrl);
       }
       if (type === 'router') expect(lds.map((l) => l.name)).toEqual(['0.0.0.0_8080', '0.0.0.0_8443', '0.0.0.0_9443']);
+      // auto mTLS (default PERMISSIVE mesh): TLS to sidecar endpoints, never for proxyless clients
+      if (type === 'proxyless') expect(JSON.stringify(cds)).not.toContain('transportSocket');
+      else expect(JSON.stringify(cds)).toContain('"tlsMode-istio"');
       if (type === 'sidecar') {
+        expect(JSON.stringify(lds)).toContain('"transportProtocol":"raw_buffer"');
         expect(JSON.stringify(rds)).toContain('"allowOriginStringMatch"');
         expect(lds.map((l) => l.name)).toEqual(expect.arrayContaining(['outbound_tcp_5432', 'outbound_tls_8443']));
       }

@@ -1,15 +1,17 @@
 import { parseDocuments, validateResource } from '@mizzen/config-api';
-import type { ProxyNode } from '@mizzen/mesh-model';
+import type { ProxyNode, Service, Workload } from '@mizzen/mesh-model';
 import {
   authorizationPoliciesFor,
   customAuthzFilters,
   DEFAULT_MESH_CONFIG,
+  generate,
   grpcServerRbacFilters,
   inboundSecurityHttpFilters,
   MeshSnapshot,
   type SecurityHttpFilter,
 } from '@mizzen/pilot-core';
 import { decodeAny, encodeAny } from '@mizzen/xds-codec';
+import { type Listener, TypeUrl } from '@mizzen/xds-types';
 import { describe, expect, it } from 'vitest';
 
 // Every security filter config Pilot generates must survive the real Envoy protos: encodeAny
@@ -173,5 +175,95 @@ describe('security filters encode with the Envoy protos', () => {
     const grpc = grpcServerRbacFilters(snap, { ...REVIEWS, type: 'proxyless' });
     expect(grpc).toHaveLength(2);
     roundTrip(grpc);
+  });
+});
+
+// The listeners and clusters the security generators are wired into, encoded whole: inbound mTLS
+// chains (STRICT, PERMISSIVE, DISABLE by port), network RBAC on a TCP port, HTTP security filters
+// on an HTTP port, auto mTLS transport socket matches, every DestinationRule tls mode, and EDS
+// tlsMode metadata.
+const WIRED_YAML = `
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: istio-system}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: reviews, namespace: default}
+spec:
+  selector: {matchLabels: {app: reviews}}
+  portLevelMtls:
+    9080: {mode: PERMISSIVE}
+    9091: {mode: DISABLE}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ratings, namespace: default}
+spec:
+  host: ratings
+  trafficPolicy:
+    tls: {mode: ISTIO_MUTUAL}
+    portLevelSettings:
+    - port: {number: 9443}
+      tls: {mode: SIMPLE, caCertificates: /etc/ca.pem, subjectAltNames: [ratings.example.com], caCrl: /etc/crl.pem, sni: ratings.example.com}
+  subsets:
+  - {name: mutual, labels: {version: v1}, trafficPolicy: {tls: {mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem}}}
+  - {name: system, labels: {version: v2}, trafficPolicy: {tls: {mode: SIMPLE}}}
+  - {name: insecure, labels: {version: v3}, trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true}}}
+  - {name: plain, labels: {version: v4}, trafficPolicy: {tls: {mode: DISABLE}}}
+`;
+
+describe('wired security encodes with the Envoy protos', () => {
+  const parsed = parseDocuments(YAML + '\n---\n' + WIRED_YAML);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const configs = parsed.value.map((d) => {
+    const r = validateResource(d, { defaultNamespace: 'default' });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.value;
+  });
+  const svc = (name: string, ports: Service['ports']): Service => ({
+    hostname: `${name}.default.svc.cluster.local`,
+    namespace: 'default',
+    ports,
+    resolution: 'STATIC',
+    location: 'MESH_INTERNAL',
+    selector: { app: name },
+    source: { kind: 'Registration', namespace: 'default', name },
+  });
+  const services = [
+    svc('reviews', [{ name: 'http', number: 9080, protocol: 'HTTP' }]),
+    svc('ratings', [{ name: 'http', number: 9080, protocol: 'HTTP' }, { name: 'grpc', number: 9090, protocol: 'GRPC' }, { name: 'tls', number: 9443, protocol: 'TLS' }]),
+  ];
+  const workloads: Workload[] = [
+    { name: 'ratings-v1', namespace: 'default', address: '10.0.0.7', labels: { app: 'ratings', version: 'v1' }, serviceAccount: 'bookinfo-ratings', source: { kind: 'Registration', namespace: 'default', name: 'ratings-v1' } },
+    { name: 'ratings-vm', namespace: 'default', address: '10.0.0.8', labels: { app: 'ratings', version: 'v2' }, serviceAccount: 'vm', source: { kind: 'WorkloadEntry', namespace: 'default', name: 'ratings-vm' } },
+  ];
+  const snap = MeshSnapshot.build({ configs, services, workloads, mesh: DEFAULT_MESH_CONFIG }, 1);
+  const proxy: ProxyNode = {
+    ...REVIEWS,
+    inbound: [
+      { port: 9080, name: 'http', protocol: 'HTTP', target: '127.0.0.1:19080' },
+      { port: 9090, name: 'tcp', protocol: 'TCP', target: '127.0.0.1:19090' },
+      { port: 9091, name: 'grpc', protocol: 'GRPC', target: '127.0.0.1:19091' },
+    ],
+  };
+
+  it('for a sidecar under STRICT with port-level PERMISSIVE and DISABLE', () => {
+    const lds = generate({ snapshot: snap, proxy }, TypeUrl.Listener);
+    const cds = generate({ snapshot: snap, proxy }, TypeUrl.Cluster);
+    const eds = generate({ snapshot: snap, proxy, names: cds.map((c) => c.name) }, TypeUrl.ClusterLoadAssignment);
+    const json = JSON.stringify([...lds, ...cds, ...eds]);
+    for (const needle of ['"transportProtocol":"tls"', '"transportProtocol":"raw_buffer"', 'envoy.filters.network.rbac', 'envoy.filters.http.jwt_authn', 'tlsMode-istio', 'UpstreamTlsContext', '"trustedCa"', '"crl"', 'file-root:system', '"tlsCertificates"', '"tlsMode":"istio"']) {
+      expect(json, needle).toContain(needle);
+    }
+    for (const r of [...lds, ...cds, ...eds]) {
+      const decoded = decodeAny(encodeAny(r.typeUrl, r.body));
+      expect(decoded.typeUrl).toBe(r.typeUrl);
+    }
+    const byName = Object.fromEntries(lds.map((l) => [l.name, l.body as Listener]));
+    expect(byName['10.0.0.5_9080'].filterChains?.map((c) => c.filterChainMatch?.transportProtocol)).toEqual(['tls', 'raw_buffer']);
+    expect(byName['10.0.0.5_9090'].filterChains?.map((c) => c.filterChainMatch?.transportProtocol)).toEqual(['tls']);
+    expect(byName['10.0.0.5_9091'].filterChains?.map((c) => c.filterChainMatch?.transportProtocol)).toEqual([undefined]);
   });
 });
