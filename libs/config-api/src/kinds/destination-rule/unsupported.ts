@@ -2,9 +2,10 @@ import type { UnsupportedField } from '../../core/kind-module';
 
 /** DestinationRule fields the Mizzen data plane parses but does not implement yet: Galley warns with their path. */
 export const destinationRuleUnsupportedFields: readonly UnsupportedField[] = [
-  { path: 'trafficPolicy.tls', reason: 'client TLS origination and ISTIO_MUTUAL arrive with mTLS (issue 4); traffic is sent in plaintext' },
-  { path: 'subsets[*].trafficPolicy.tls', reason: 'client TLS arrives with mTLS (issue 4)' },
-  { path: 'trafficPolicy.portLevelSettings[*].tls', reason: 'client TLS arrives with mTLS (issue 4)' },
+  ...['trafficPolicy', 'trafficPolicy.portLevelSettings[*]', 'subsets[*].trafficPolicy', 'subsets[*].trafficPolicy.portLevelSettings[*]'].map((at) => ({
+    path: `${at}.tls.credentialName`,
+    reason: 'Pilot does not resolve Kubernetes secrets for client TLS; use clientCertificate/privateKey/caCertificates files (SIMPLE verifies against the system roots without caCertificates)',
+  })),
   { path: 'trafficPolicy.loadBalancer.warmup', reason: 'slow start is not implemented' },
   { path: 'trafficPolicy.loadBalancer.warmupDurationSecs', reason: 'slow start is not implemented' },
   { path: 'trafficPolicy.tunnel', reason: 'HTTP CONNECT tunnelling to upstreams is not implemented' },
