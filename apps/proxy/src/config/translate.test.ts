@@ -112,8 +112,9 @@ describe('listener translation', () => {
   it.each<[string, (l: xds.Listener) => void, string]>([
     ['no port', (l) => (l.address!.socketAddress!.portValue = 0), 'address.socketAddress.portValue: invalid port 0'],
     ['router not last', (l) => hcmOf(l).httpFilters!.push({ name: 'envoy.filters.http.fault', typedConfig: { '@type': TypeUrl.HTTPFault } }), 'filterChains[0].filters[0].typedConfig.httpFilters[0]: the router filter must be last'],
-    ['unsupported filter', (l) => hcmOf(l).httpFilters!.unshift({ name: 'envoy.filters.http.rbac', typedConfig: { '@type': TypeUrl.RBAC } }), 'httpFilters[0]: HTTP filter "envoy.filters.http.rbac"'],
-    ['network rbac', (l) => l.filterChains![0].filters.unshift({ name: 'envoy.filters.network.rbac', typedConfig: { '@type': TypeUrl.NetworkRBAC } }), 'filterChains[0].filters[0]: network filter "envoy.filters.network.rbac"'],
+    ['unsupported filter', (l) => hcmOf(l).httpFilters!.unshift({ name: 'envoy.filters.http.local_ratelimit', typedConfig: { '@type': TypeUrl.LocalRateLimit } }), 'httpFilters[0]: HTTP filter "envoy.filters.http.local_ratelimit"'],
+    ['unsupported network filter', (l) => l.filterChains![0].filters.unshift({ name: 'istio.metadata_exchange', typedConfig: { '@type': 'type.googleapis.com/envoy.tcp.metadataexchange.config.MetadataExchange' } }), 'filterChains[0].filters[0]: network filter "istio.metadata_exchange"'],
+    ['network rbac without stat_prefix', (l) => l.filterChains![0].filters.unshift({ name: 'envoy.filters.network.rbac', typedConfig: { '@type': TypeUrl.NetworkRBAC } }), 'filterChains[0].filters[0].typedConfig.statPrefix: is required'],
     ['no terminal filter', (l) => (l.filterChains![0].filters = []), 'filterChains[0].filters: an HttpConnectionManager or TcpProxy filter is required'],
     ['HTTP/3', (l) => (hcmOf(l).codecType = 'HTTP3'), 'filterChains[0].filters[0].typedConfig.codecType: HTTP3 is not supported'],
     ['both rds and routeConfig', (l) => (hcmOf(l).routeConfig = rc([])), 'filterChains[0].filters[0].typedConfig: exactly one of rds, routeConfig is required'],

@@ -9,6 +9,7 @@ import { headerFormatter } from './header-format';
 import { first } from './headers';
 import { connectionManagerHeaders, requestTarget } from './request-headers';
 import { type RouterDeps, routeRequest } from './router';
+import { SecurityFilters, securityStage } from './security-filters';
 import { newStreamInfo } from './stream-info';
 import { UpgradeHandler } from './upgrade';
 import { Cancellation } from '../util/cancellation';
@@ -37,8 +38,13 @@ export class ConnectionManager {
   /** HTTP/1.1 Upgrade requests (WebSocket), which node hands over as raw sockets. */
   readonly upgrades: UpgradeHandler;
 
+  /** The deps the router gets: ours plus the security filter stage. */
+  private readonly routerDeps: ConnectionManagerDeps;
+
   constructor(private readonly deps: ConnectionManagerDeps) {
-    this.upgrades = new UpgradeHandler(deps);
+    const security = new SecurityFilters({ clusters: deps.clusters, rng: deps.rng });
+    this.routerDeps = { ...deps, securityStage: (x) => securityStage(security, x) };
+    this.upgrades = new UpgradeHandler(deps, security);
   }
 
   handle(ctx: ListenerContext, d: DownstreamStream): void {
@@ -46,7 +52,7 @@ export class ConnectionManager {
     const x = this.exchange(ctx, d);
     x.httpStats.counter('downstream_rq_total').inc();
     x.httpStats.gauge('downstream_rq_active').inc();
-    const work = x.view.authority ? routeRequest(this.deps, x, ctx.routes()) : this.badRequest(x);
+    const work = x.view.authority ? routeRequest(this.routerDeps, x, ctx.routes()) : this.badRequest(x);
     void Promise.resolve(work)
       .catch((err: unknown) => {
         this.deps.log(`internal error handling ${x.info.method} ${x.info.authority}${x.info.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

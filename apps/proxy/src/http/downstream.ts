@@ -19,6 +19,7 @@ export interface DownstreamResponse extends Writable {
   statusCode: number;
   writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
   setHeader(name: string, value: number | string | readonly string[]): unknown;
+  getHeader(name: string): number | string | string[] | undefined;
   addTrailers(trailers: OutgoingHttpHeaders): void;
 }
 

@@ -5,6 +5,7 @@ import { type Exchange, localReply, writeHead } from './exchange';
 import { type FaultCounter, injectFault } from './fault';
 import { type HeaderMap, applyMutations } from './headers';
 import { ReplayableBody } from './replayable-body';
+import type { SecurityStage } from './security-filters';
 import { requiresTlsRedirect, tlsRedirectLocation } from './require-tls';
 import { splitAuthority } from './request-headers';
 import { UpstreamCall } from './upstream-call';
@@ -18,6 +19,8 @@ export interface RouterDeps {
   faults: FaultCounter;
   /** True for an address one of this proxy's listeners is bound to (pass-through loop guard). */
   isOwnListener: (host: string, port: number) => boolean;
+  /** The HCM's security filters (http/security-filters.ts), run before the route is acted on. */
+  securityStage?: (x: Exchange) => Promise<SecurityStage>;
 }
 
 /**
@@ -26,11 +29,16 @@ export interface RouterDeps {
  * https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter
  */
 export async function routeRequest(deps: RouterDeps, x: Exchange, table: RouteTable | undefined): Promise<void> {
+  // As in Envoy, the route is picked on the headers the filters first see (a filter's header
+  // changes re-route only with clear_route_cache), and the filters run whether or not one matched.
+  let sel = table?.select(x.view);
+  const stage = deps.securityStage ? await deps.securityStage(x) : 'continue';
+  if (stage === 'replied') return;
+  if (stage === 'reroute') sel = table?.select(x.view);
   if (requiresTlsRedirect(table?.virtualHostFor(x.view), x.headers)) {
     writeHead(x, 301, { location: tlsRedirectLocation(x.view), 'content-length': '0' });
     return void x.res.end();
   }
-  const sel = table?.select(x.view);
   if (!table || !sel) {
     x.info.flags.add('NR');
     x.httpStats.counter('no_route').inc();

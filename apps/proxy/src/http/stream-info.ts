@@ -14,7 +14,8 @@ export type ResponseFlag =
   | 'DC' // downstream connection termination
   | 'DI' // delay injected by the fault filter
   | 'FI' // fault (abort) injected by the fault filter
-  | 'DPE'; // downstream protocol error
+  | 'DPE' // downstream protocol error
+  | 'UAEX'; // unauthorized by the external authorization service (ext_authz)
 
 /** What the access log and stats learn about one request. */
 export interface StreamInfo {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ForwardAction, HeaderMutation, WeightedCluster } from '../config/model';
-import { pickWeighted } from '../routing';
+import { type RequestView, pickWeighted } from '../routing';
 import type { StatsScope } from '../stats';
 import type { UpstreamHost } from '../upstream';
 import type { AccessLogSink } from './access-log';
@@ -15,6 +15,7 @@ import { responseHead, writeRawResponse } from './raw-response';
 import { connectionManagerHeaders, requestTarget, splitAuthority } from './request-headers';
 import { requiresTlsRedirect, tlsRedirectLocation } from './require-tls';
 import { type RouterDeps, redirectLocation } from './router';
+import type { SecurityFilters } from './security-filters';
 import { type ResponseFlag, type StreamInfo, newStreamInfo } from './stream-info';
 import { type RouteContext, buildUpstreamRequest, mutationLevels } from './upstream-request';
 
@@ -47,7 +48,10 @@ const RESET = 'upstream connect error or disconnect/reset before headers. reset 
  * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/upgrades
  */
 export class UpgradeHandler {
-  constructor(private readonly deps: UpgradeDeps) {}
+  constructor(
+    private readonly deps: UpgradeDeps,
+    private readonly security?: SecurityFilters,
+  ) {}
 
   handle(ctx: ListenerContext, conn: DownstreamConnection, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
@@ -61,6 +65,25 @@ export class UpgradeHandler {
     if (!authority) return this.reply(u, 400, 'missing host header', 'DPE');
     const headers = connectionManagerHeaders(req.headers, conn.remoteAddress, ctx.hcm, ctx.scheme);
     const view = { method: info.method, authority, path, scheme: ctx.scheme, headers };
+    const filters = ctx.hcm.securityFilters;
+    if (!filters?.length || !this.security) return this.route(u, req, view);
+    // The HCM's security filters apply to upgrade requests too (Envoy runs the same filter chain).
+    const xff = req.headers['x-forwarded-for'];
+    const addResponseHeader = (): void => undefined;
+    this.security
+      .run(filters, { view, headers, receivedXff: Array.isArray(xff) ? xff.join(',') : xff, conn, protocol: 'HTTP/1.1', hcm: ctx.hcm, stats: u.stats, addResponseHeader })
+      .then((r) => {
+        if (r.kind === 'continue') return this.route(u, req, view);
+        u.info.details = r.reply.details;
+        this.reply(u, r.reply.status, r.reply.body, r.reply.flag, r.reply.headers);
+      })
+      .catch(() => socket.destroy());
+  }
+
+  /** Route selection and forwarding, after the security filters let the request through. */
+  private route(u: Upgrade, req: http.IncomingMessage, view: RequestView & { headers: HeaderMap }): void {
+    const { ctx, info, format } = u;
+    const { authority, path, headers } = view;
     const table = ctx.routes();
     if (requiresTlsRedirect(table?.virtualHostFor(view), headers)) return this.reply(u, 301, '', undefined, { location: tlsRedirectLocation(view) });
     const sel = table?.select(view);

@@ -3,3 +3,4 @@ export * from './routes';
 export * from './clusters';
 export * from './listeners';
 export * from './tls';
+export * from './security';

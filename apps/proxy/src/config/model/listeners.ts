@@ -1,4 +1,5 @@
 import type { FaultConfig, RouteConfig } from './routes';
+import type { HttpSecurityFilter, NetworkRbacConfig } from './security';
 import type { DownstreamTlsConfig } from './tls';
 
 export type RouteSource = { kind: 'rds'; name: string } | { kind: 'inline'; config: RouteConfig };
@@ -43,6 +44,10 @@ export interface HttpConnectionManagerConfig {
   fault?: FaultConfig;
   /** The CORS filter is in the chain (its policies are per route / virtual host). */
   cors?: boolean;
+  /** RBAC, jwt_authn and ext_authz filters in config order; they run before the fault filter and routing. */
+  securityFilters?: readonly HttpSecurityFilter[];
+  /** xff_num_trusted_hops: which x-forwarded-for entry is the client (RBAC `remote_ip`). */
+  xffNumTrustedHops?: number;
 }
 
 /**
@@ -59,7 +64,10 @@ export interface TcpProxyConfig {
 }
 
 /** The single terminal network filter of a chain: an HTTP connection manager or a TCP proxy. */
-export type NetworkFilterConfig = { kind: 'http'; hcm: HttpConnectionManagerConfig } | { kind: 'tcp'; tcp: TcpProxyConfig };
+export type NetworkFilterConfig = ({ kind: 'http'; hcm: HttpConnectionManagerConfig } | { kind: 'tcp'; tcp: TcpProxyConfig }) & {
+  /** envoy.filters.network.rbac filters before the terminal filter, in order. */
+  rbac?: readonly NetworkRbacConfig[];
+};
 
 export interface CidrRange {
   /** Normalised address (IPv4 dotted or IPv6). */

@@ -5,6 +5,7 @@ import type { CidrRange, FilterChainConfig, FilterChainMatchConfig, NetworkFilte
 import { downstreamTransport } from './downstream-tls';
 import { httpConnectionManager } from './http-connection-manager';
 import { type Issues, at } from './issues';
+import { networkRbacFilters } from './rbac';
 import { tcpProxy } from './tcp-proxy';
 
 function cidrs(list: xds.CidrRange[] | undefined, path: string, issues: Issues): CidrRange[] {
@@ -52,7 +53,8 @@ function chainMatch(m: xds.FilterChainMatch | undefined, path: string, issues: I
 
 /**
  * The chain's network filters: exactly one terminal filter, the HttpConnectionManager or TcpProxy,
- * found by its typed_config type. Other network filters (RBAC, metadata exchange) are rejected.
+ * found by its typed_config type, after any network RBAC filters. Other network filters (metadata
+ * exchange, ...) are rejected.
  */
 function networkFilter(filters: xds.Filter[], path: string, issues: Issues): NetworkFilterConfig | undefined {
   const fp = at(path, 'filters');
@@ -62,12 +64,13 @@ function networkFilter(filters: xds.Filter[], path: string, issues: Issues): Net
     const type = f.typedConfig?.['@type'];
     const p = at(at(fp, i), 'typedConfig');
     const terminal = type === TypeUrl.HttpConnectionManager || type === TypeUrl.TcpProxy;
-    if (!terminal) issues.error(at(fp, i), `network filter "${f.name}" (${type ?? 'no config'}) is not supported`);
+    if (!terminal && type !== TypeUrl.NetworkRBAC) issues.error(at(fp, i), `network filter "${f.name}" (${type ?? 'no config'}) is not supported`);
     else if (i !== filters.length - 1) issues.error(at(fp, i), `"${f.name}" is a terminal filter and must be last`);
     else if (type === TypeUrl.HttpConnectionManager) out = { kind: 'http', hcm: httpConnectionManager(f.typedConfig as xds.Any & xds.HttpConnectionManager, p, issues) };
     else out = { kind: 'tcp', tcp: tcpProxy(f.typedConfig as xds.Any & xds.TcpProxy, p, issues) };
   });
-  return out;
+  const rbac = networkRbacFilters(filters, fp, issues);
+  return out && rbac.length ? { ...out, rbac } : out;
 }
 
 /** One FilterChain: match, optional TLS termination, and its terminal network filter. */

@@ -1,7 +1,10 @@
 import type * as xds from '@mizzen/xds-types';
 import { TypeUrl } from '@mizzen/xds-types';
-import type { FaultConfig, Http2Settings, HttpCodec, HttpConnectionManagerConfig, RouteSource } from '../model';
+import type { FaultConfig, Http2Settings, HttpCodec, HttpConnectionManagerConfig, HttpSecurityFilter, RouteSource } from '../model';
 import { faultConfig } from './fault';
+import { extAuthz } from './ext-authz';
+import { jwtAuthn } from './jwt-authn';
+import { httpRbac } from './rbac';
 import { type Issues, at } from './issues';
 import { durationMs } from './primitives';
 import { routeConfig } from './route-config';
@@ -11,28 +14,54 @@ type HcmBody = xds.HttpConnectionManager & { serverHeaderTransformation?: 'OVERW
 
 const SERVER_HEADER = { OVERWRITE: 'overwrite', APPEND_IF_ABSENT: 'append-if-absent', PASS_THROUGH: 'pass-through' } as const;
 
+/** A security filter by its typed_config type, or undefined for any other filter. */
+function httpSecurityFilter(name: string, cfg: xds.Any, path: string, issues: Issues): HttpSecurityFilter | undefined {
+  const body = cfg as unknown as Record<string, unknown>;
+  switch (cfg['@type']) {
+    case TypeUrl.RBAC:
+      return { kind: 'rbac', name, config: httpRbac(body, path, issues) };
+    case TypeUrl.JwtAuthentication:
+      return { kind: 'jwt-authn', name, config: jwtAuthn(body, path, issues) };
+    case TypeUrl.ExtAuthz:
+      return { kind: 'ext-authz', name, config: extAuthz(body, path, issues) };
+  }
+  return undefined;
+}
+
+/** What the HCM's http_filters translate to. */
+interface HttpFilters {
+  fault?: FaultConfig;
+  cors?: boolean;
+  security: HttpSecurityFilter[];
+}
+
 /**
- * HTTP filters: the fault filter (optional) and the router, which must be last. Other filters are
- * rejected unless optional or disabled, as Envoy rejects unknown non-optional filters. Returns the
- * fault filter's own config when it is in the chain, and whether the CORS filter is.
+ * HTTP filters: the security filters (RBAC, jwt_authn, ext_authz; see `httpSecurityFilter`), the
+ * fault filter and CORS (optional) and the router, which must be last. Security filters run first
+ * (before route-dependent filters), so one placed after the fault or CORS filter is rejected rather
+ * than run out of order. Other filters are rejected unless optional or disabled, as Envoy rejects
+ * unknown non-optional filters.
  */
-function httpFilters(filters: xds.HttpFilter[] | undefined, path: string, issues: Issues): { fault?: FaultConfig; cors?: boolean } {
+function httpFilters(filters: xds.HttpFilter[] | undefined, path: string, issues: Issues): HttpFilters {
   const list = filters ?? [];
   const fp = at(path, 'httpFilters');
   if (!list.length) issues.error(fp, 'the router filter is required');
-  let fault: FaultConfig | undefined;
-  let cors: boolean | undefined;
+  const out: HttpFilters = { security: [] };
   list.forEach((f, i) => {
     const type = f.typedConfig?.['@type'];
     const isRouter = type === TypeUrl.Router;
     const last = i === list.length - 1;
+    const security = !f.disabled && f.typedConfig ? httpSecurityFilter(f.name, f.typedConfig, at(at(fp, i), 'typedConfig'), issues) : undefined;
     if (isRouter !== last) issues.error(at(fp, i), isRouter ? 'the router filter must be last' : 'the last filter must be the router');
-    else if (type === TypeUrl.HTTPFault && !f.disabled) fault = faultConfig(f.typedConfig as xds.Any & xds.HTTPFault, at(at(fp, i), 'typedConfig'), issues);
-    else if (type === TypeUrl.Cors && !f.disabled) cors = true;
+    else if (security) {
+      if (out.fault || out.cors) issues.error(at(fp, i), `"${f.name}" must come before the fault and CORS filters`);
+      out.security.push(security);
+    } else if (type === TypeUrl.HTTPFault && !f.disabled) out.fault = faultConfig(f.typedConfig as xds.Any & xds.HTTPFault, at(at(fp, i), 'typedConfig'), issues);
+    else if (type === TypeUrl.Cors && !f.disabled) out.cors = true;
     else if (!isRouter && !f.isOptional && !f.disabled) issues.error(at(fp, i), `HTTP filter "${f.name}" (${type ?? 'no config'}) is not supported`);
     else if (!isRouter) issues.warn(at(fp, i), `optional HTTP filter "${f.name}" skipped`);
   });
-  return { fault, cors };
+  return out;
 }
 
 function routeSource(h: xds.HttpConnectionManager, path: string, issues: Issues): RouteSource {
@@ -105,7 +134,7 @@ function upgrades(h: xds.HttpConnectionManager, path: string, issues: Issues): s
  */
 export function httpConnectionManager(h: HcmBody, path: string, issues: Issues): HttpConnectionManagerConfig {
   if (!h.statPrefix) issues.error(at(path, 'statPrefix'), 'is required');
-  const { fault, cors } = httpFilters(h.httpFilters, path, issues);
+  const { fault, cors, security } = httpFilters(h.httpFilters, path, issues);
   warnIgnored(h, path, issues);
   return {
     statPrefix: h.statPrefix ?? '',
@@ -122,5 +151,6 @@ export function httpConnectionManager(h: HcmBody, path: string, issues: Issues):
     upgrades: upgrades(h, path, issues),
     fault,
     cors,
+    ...(security.length ? { securityFilters: security, xffNumTrustedHops: h.xffNumTrustedHops ?? 0 } : {}),
   };
 }
