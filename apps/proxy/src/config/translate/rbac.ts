@@ -14,10 +14,14 @@ import { headerMatcher, stringMatcher } from './primitives';
 
 type Body = Record<string, unknown>;
 
-/** Errors for keys of `o` outside `known` (protobufjs JSON omits unset fields, so a key is a set field). */
+/**
+ * Errors for keys of `o` outside `known`. protobufjs JSON omits unset fields (a key is a set
+ * field) except repeated ones, which decode as empty arrays: those count as unset.
+ */
 export function onlyFields(o: object | undefined, known: readonly string[], path: string, issues: Issues): void {
   for (const [k, v] of Object.entries(o ?? {})) {
-    if (v !== undefined && k !== '@type' && !known.includes(k)) issues.error(at(path, k), 'not supported');
+    if (v === undefined || (Array.isArray(v) && v.length === 0) || k === '@type') continue;
+    if (!known.includes(k)) issues.error(at(path, k), 'not supported');
   }
 }
 
