@@ -1,6 +1,8 @@
 import http from 'node:http';
+import type { CertAgentState } from '../agent/cert-agent/cert-agent';
 import type { ProxyRuntime } from '../runtime';
 import { formatPrometheus, formatText } from '../stats';
+import { certsView } from './certs-view';
 import { clustersJson, clustersText, listenersView } from './clusters-view';
 import { type BootstrapInfo, configDump } from './config-dump';
 import { explain, parseExplainQuery } from './explain';
@@ -13,6 +15,8 @@ export interface AdminOptions {
   /** POST /quitquitquit. */
   quit: () => void;
   serverInfo: () => object;
+  /** The certificate agent's state, when the proxy runs one. */
+  certAgent?: () => CertAgentState | undefined;
 }
 
 interface Reply {
@@ -48,6 +52,7 @@ export function adminRoutes(o: AdminOptions): Record<string, (url: URL, method: 
     '/clusters': (url) => (url.searchParams.get('format') === 'json' ? json(clustersJson(rt)) : text(clustersText(rt))),
     '/listeners': (url) => text(listenersView(rt, url.searchParams.get('format') === 'json')),
     '/server_info': () => json(o.serverInfo()),
+    '/certs': () => json(certsView(rt.secrets, o.certAgent?.())),
     '/explain': (url) => {
       const q = parseExplainQuery(url.searchParams);
       return typeof q === 'string' ? text(`${q}\n`, 400) : json(explain(rt, q));

@@ -3,9 +3,12 @@ import { TypeUrl } from '@mizzen/xds-types';
 import { startAdmin } from '../admin';
 import { stdoutSink } from '../http';
 import { ProxyRuntime, registerXdsHandlers } from '../runtime';
-import { AdsClient, type AdsConnector, grpcAdsConnector } from '../xds-client';
+import { SecretStore } from '../tls/secret-store';
+import { AdsClient, type AdsConnector } from '../xds-client';
+import { CertAgent } from './cert-agent/cert-agent';
 import { PROXY_VERSION, buildNode } from './node';
 import type { AgentOptions } from './options';
+import { pilotConnector } from './pilot-transport';
 
 export interface AgentDeps {
   log: (msg: string) => void;
@@ -13,7 +16,7 @@ export interface AgentDeps {
   onReady?: () => void;
   /** POST /quitquitquit: called after the agent stopped. */
   onQuit?: () => void;
-  /** Opens ADS streams; defaults to gRPC to `options.pilot`. */
+  /** Opens ADS streams; defaults to gRPC to `options.pilot` (TLS with `--pilot-tls`). */
   connector?: AdsConnector;
   initialFetchTimeoutMs?: number;
 }
@@ -29,20 +32,32 @@ const INITIAL_TYPES = [TypeUrl.Cluster, TypeUrl.Listener];
 export class Agent {
   readonly runtime: ProxyRuntime;
   readonly client: AdsClient;
+  /** SDS secrets: `default` and `ROOTCA` from the certificate agent. */
+  readonly secrets = new SecretStore();
+  /** Present with `--ca-addr`. */
+  readonly certAgent?: CertAgent;
   private admin?: http.Server;
   private closeTransport?: () => void;
   private readonly acked = new Set<string>();
   private isReady = false;
+  private stopped = false;
   private readonly startedAt = new Date();
 
   constructor(
     readonly options: AgentOptions,
     private readonly deps: AgentDeps,
   ) {
-    this.runtime = new ProxyRuntime({ log: deps.log, accessLog: options.accessLog ? stdoutSink : undefined, initialFetchTimeoutMs: deps.initialFetchTimeoutMs });
+    this.runtime = new ProxyRuntime({ log: deps.log, accessLog: options.accessLog ? stdoutSink : undefined, initialFetchTimeoutMs: deps.initialFetchTimeoutMs, secrets: this.secrets });
+    if (options.ca) {
+      const ca = options.ca;
+      this.certAgent = new CertAgent(
+        { caAddr: ca.addr, tokenFile: ca.tokenFile, transport: { rootFile: ca.rootFile }, trustDomain: options.trustDomain, namespace: options.namespace, serviceAccount: options.serviceAccount, certTtlMs: ca.certTtlMs },
+        { secrets: this.secrets, log: deps.log },
+      );
+    }
     let connect = deps.connector;
     if (!connect) {
-      const grpc = grpcAdsConnector(options.pilot);
+      const grpc = pilotConnector(options, this.secrets);
       connect = grpc.connect;
       this.closeTransport = grpc.close;
     }
@@ -94,16 +109,32 @@ export class Agent {
         bootstrap: { node: buildNode(o), pilot: o.pilot },
         ready: () => this.isReady,
         quit: () => void this.stop().then(() => this.deps.onQuit?.()),
-        serverInfo: () => ({ version: PROXY_VERSION, state: this.isReady ? 'LIVE' : 'PRE_INITIALIZING', uptime_current_epoch: `${Math.round((Date.now() - this.startedAt.getTime()) / 1000)}s`, node: buildNode(o) }),
+        serverInfo: () => ({
+          version: PROXY_VERSION,
+          state: this.isReady ? 'LIVE' : 'PRE_INITIALIZING',
+          uptime_current_epoch: `${Math.round((Date.now() - this.startedAt.getTime()) / 1000)}s`,
+          node: buildNode(o),
+          identity: this.certAgent?.state(),
+        }),
+        certAgent: () => this.certAgent?.state(),
       },
       o.ip,
       o.adminPort,
     );
+    if (this.certAgent) {
+      // Istio's proxies get their certificate before any config that needs it: xDS starts once
+      // `default` and `ROOTCA` are in the store (and Pilot's TLS can be verified).
+      this.deps.log(`requesting a certificate for ${this.certAgent.identity} from ${o.ca?.addr}`);
+      await this.certAgent.start();
+      if (this.stopped) return;
+    }
     this.client.start();
   }
 
   /** Stops xDS, drains listeners and closes upstream pools. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.certAgent?.stop();
     this.client.stop();
     this.closeTransport?.();
     await this.runtime.close();

@@ -23,6 +23,13 @@ export function buildCli(onRun: (o: AgentOptions) => Promise<void>): Command {
     .addOption(opt('--pilot <host:port>', "Pilot's ADS address", 'MIZZEN_PILOT').default('127.0.0.1:15010'))
     .addOption(opt('--admin-port <port>', 'admin port (bound on --ip)', 'MIZZEN_ADMIN_PORT').default('15000'))
     .addOption(opt('--access-log <stdout|off>', 'access log', 'MIZZEN_ACCESS_LOG').default('stdout'))
+    .addOption(opt('--ca-addr <host:port>', "Citadel's CSR endpoint; enables the certificate agent (Istio's CA_ADDR)", 'MIZZEN_CA_ADDR'))
+    .addOption(opt('--ca-token-file <path>', 'bootstrap token presented to Citadel (read for every request)', 'MIZZEN_CA_TOKEN_FILE'))
+    .addOption(opt('--ca-root-file <path>', "PEM root of Citadel's serving certificate (TLS to the CA); also verifies Pilot without an agent", 'MIZZEN_CA_ROOT_FILE'))
+    .addOption(opt('--trust-domain <domain>', 'SPIFFE trust domain', 'MIZZEN_TRUST_DOMAIN').default('cluster.local'))
+    .addOption(opt('--cert-ttl <duration>', 'requested workload certificate lifetime', 'MIZZEN_CERT_TTL').default('24h'))
+    .addOption(opt('--pilot-tls', "connect to Pilot over TLS, verified against ROOTCA", 'MIZZEN_PILOT_TLS'))
+    .addOption(opt('--pilot-san <uri>', "SAN Pilot's certificate must carry (default spiffe://<td>/ns/mizzen-system/sa/pilot)", 'MIZZEN_PILOT_SAN'))
     .action(async (raw: RawAgentOptions & { inbound?: string[] | string }) => {
       const inbound = typeof raw.inbound === 'string' ? [raw.inbound] : raw.inbound;
       const parsed = parseAgentOptions({ ...raw, inbound });

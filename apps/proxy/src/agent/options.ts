@@ -1,5 +1,23 @@
 import { type FieldError, type InboundPort, type Locality, type Result, fail, ok, protocolFromPortName } from '@mizzen/mesh-model';
+import { isValidTrustDomain } from '@mizzen/pki';
 import { isIP } from 'node:net';
+import { parseDurationMs } from './cert-agent/renewal';
+
+/** The certificate agent's settings; present only with `--ca-addr`. */
+export interface CaOptions {
+  /** Citadel's `host:port` (Istio's CA_ADDR). */
+  addr: string;
+  tokenFile: string;
+  /** PEM root the CA's serving certificate is verified against: TLS to the CA when set. */
+  rootFile?: string;
+  /** Requested certificate lifetime. */
+  certTtlMs: number;
+}
+
+/** Pilot over TLS: its certificate is verified against ROOTCA (or `--ca-root-file`) and must carry `san`. */
+export interface PilotTlsOptions {
+  san: string;
+}
 
 /** Validated agent settings (from flags, or MIZZEN_* environment variables). */
 export interface AgentOptions {
@@ -17,6 +35,12 @@ export interface AgentOptions {
   pilot: string;
   adminPort: number;
   accessLog: boolean;
+  /** SPIFFE trust domain of the workload identity (default `cluster.local`). */
+  trustDomain: string;
+  ca?: CaOptions;
+  /** PEM root file (`--ca-root-file`): verifies Citadel's TLS, and Pilot's when there is no agent. */
+  caRootFile?: string;
+  pilotTls?: PilotTlsOptions;
 }
 
 /** Raw string values as commander hands them over. */
@@ -33,6 +57,41 @@ export interface RawAgentOptions {
   pilot?: string;
   adminPort?: string;
   accessLog?: string;
+  caAddr?: string;
+  caTokenFile?: string;
+  caRootFile?: string;
+  trustDomain?: string;
+  certTtl?: string;
+  pilotTls?: boolean | string;
+  pilotSan?: string;
+}
+
+/** Control-plane namespace Citadel signs Pilot's identity in (its `--control-plane-namespace` default). */
+export const CONTROL_PLANE_NAMESPACE = 'mizzen-system';
+
+const HOST_PORT = /^[^:\s]+:\d+$/;
+
+function parseCa(raw: RawAgentOptions, errors: FieldError[]): CaOptions | undefined {
+  const ttl = raw.certTtl ?? '24h';
+  const certTtlMs = parseDurationMs(ttl);
+  if (certTtlMs === undefined) errors.push({ path: 'certTtl', message: `"${ttl}" is not a duration (e.g. 24h, 90m)` });
+  if (!raw.caAddr) {
+    if (raw.caTokenFile) errors.push({ path: 'caTokenFile', message: 'needs --ca-addr' });
+    return undefined;
+  }
+  if (!HOST_PORT.test(raw.caAddr)) errors.push({ path: 'caAddr', message: `"${raw.caAddr}" is not host:port` });
+  if (!raw.caTokenFile) errors.push({ path: 'caTokenFile', message: 'is required with --ca-addr (the bootstrap token Citadel authenticates the workload with)' });
+  return { addr: raw.caAddr, tokenFile: raw.caTokenFile ?? '', rootFile: raw.caRootFile || undefined, certTtlMs: certTtlMs ?? 0 };
+}
+
+function parsePilotTls(raw: RawAgentOptions, trustDomain: string, errors: FieldError[]): PilotTlsOptions | undefined {
+  const on = raw.pilotTls === true || raw.pilotTls === 'true' || raw.pilotTls === '1';
+  if (!on) {
+    if (raw.pilotSan) errors.push({ path: 'pilotSan', message: 'needs --pilot-tls' });
+    return undefined;
+  }
+  if (!raw.caAddr && !raw.caRootFile) errors.push({ path: 'pilotTls', message: "needs a root to verify Pilot with: --ca-addr (the agent's ROOTCA) or --ca-root-file" });
+  return { san: raw.pilotSan || `spiffe://${trustDomain}/ns/${CONTROL_PLANE_NAMESPACE}/sa/pilot` };
 }
 
 function parseLabels(raw: string | undefined, errors: FieldError[]): Record<string, string> {
@@ -81,7 +140,9 @@ export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
   const accessLog = raw.accessLog ?? 'stdout';
   if (accessLog !== 'stdout' && accessLog !== 'off') errors.push({ path: 'accessLog', message: 'must be stdout or off' });
   const pilot = raw.pilot || '127.0.0.1:15010';
-  if (!/^[^:\s]+:\d+$/.test(pilot)) errors.push({ path: 'pilot', message: `"${pilot}" is not host:port` });
+  if (!HOST_PORT.test(pilot)) errors.push({ path: 'pilot', message: `"${pilot}" is not host:port` });
+  const trustDomain = raw.trustDomain || 'cluster.local';
+  if (!isValidTrustDomain(trustDomain)) errors.push({ path: 'trustDomain', message: `"${trustDomain}" is not a SPIFFE trust domain` });
   const options: AgentOptions = {
     type: type === 'router' ? 'router' : 'sidecar',
     ip,
@@ -95,6 +156,10 @@ export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
     pilot,
     adminPort: parsePort(raw.adminPort, 15000, 'adminPort', errors),
     accessLog: accessLog !== 'off',
+    trustDomain,
+    ca: parseCa(raw, errors),
+    caRootFile: raw.caRootFile || undefined,
+    pilotTls: parsePilotTls(raw, trustDomain, errors),
   };
   return errors.length ? fail(errors) : ok(options);
 }

@@ -108,13 +108,13 @@ describe('DownstreamTlsContext (gateway SIMPLE TLS)', () => {
     expect(chain.match.serverNames).toEqual(['bookinfo.example.com']);
   });
 
-  it('rejects a missing file, SDS secrets and a key that does not parse, naming the field', () => {
+  it('rejects a missing file, both files and SDS, and a key that does not parse, naming the field', () => {
     const missing = p.httpsListener('l', '127.0.0.1', 443, 'r', '/nonexistent/cert.pem', cert.keyFile);
     expect(listenerErrors(missing)).toContain('filterChains[0].transportSocket.typedConfig.commonTlsContext.tlsCertificates[0].certificateChain.filename: cannot read /nonexistent/cert.pem');
     const sds = p.httpsListener('l', '127.0.0.1', 443, 'r', cert.certFile, cert.keyFile);
     const ctx = sds.filterChains![0].transportSocket!.typedConfig as xds.Any & xds.DownstreamTlsContext;
-    ctx.commonTlsContext = { tlsCertificateSdsSecretConfigs: [{ name: 'default' }] };
-    expect(listenerErrors(sds)).toContain('commonTlsContext.tlsCertificateSdsSecretConfigs: SDS certificates are not supported');
+    ctx.commonTlsContext = { ...ctx.commonTlsContext, tlsCertificateSdsSecretConfigs: [{ name: 'default' }] };
+    expect(listenerErrors(sds)).toContain('commonTlsContext: only one of tlsCertificates, tlsCertificateSdsSecretConfigs may be set');
     const garbage = p.httpsListener('l', '127.0.0.1', 443, 'r', cert.certFile, cert.certFile);
     expect(listenerErrors(garbage)).toContain('invalid TLS material');
   });

@@ -1,5 +1,6 @@
 import http2 from 'node:http2';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { StatsScope } from '../stats';
 
 export interface H2PoolOptions {
@@ -13,6 +14,8 @@ export interface H2PoolOptions {
   /** Close a connection idle for this long (common_http_protocol_options.idle_timeout); 0 = never. */
   idleTimeoutMs: number;
   stats: StatsScope;
+  /** Opens the connection over the cluster's transport (TLS); plaintext TCP when absent. */
+  connect?: () => Duplex;
   onConnect(): void;
   onDisconnect(): void;
 }
@@ -84,9 +87,9 @@ export class H2ClientPool {
 
   private open(): Conn {
     const { host, port, stats } = this.o;
-    const authority = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const authority = `${this.o.connect ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     // TCP_NODELAY, as Envoy sets on upstream connections (node's http2 leaves Nagle on).
-    const session = http2.connect(authority, { settings: { enablePush: false }, createConnection: () => net.connect({ host, port, noDelay: true }) });
+    const session = http2.connect(authority, { settings: { enablePush: false }, createConnection: () => this.o.connect?.() ?? net.connect({ host, port, noDelay: true }) });
     stats.counter('upstream_cx_total').inc();
     stats.counter('upstream_cx_http2_total').inc();
     const conn: Conn = { session, ready: Promise.resolve(), active: 0, total: 0, retired: false };

@@ -5,6 +5,7 @@ import type { ConnectionManager } from '../http';
 import type { RouteStore } from '../routing';
 import type { StatsScope } from '../stats';
 import type { TcpProxyDeps } from '../tcp/tcp-proxy';
+import type { SecretStore } from '../tls/secret-store';
 import { inspectTls } from '../tls/tls-inspector';
 import { ChainRuntime } from './chain-runtime';
 import { type ConnectionFacts, selectFilterChain } from './filter-chain-selector';
@@ -13,6 +14,7 @@ export interface ActiveListenerDeps {
   connectionManager: ConnectionManager;
   tcp: TcpProxyDeps;
   routes: RouteStore;
+  secrets: SecretStore;
   stats: StatsScope;
 }
 

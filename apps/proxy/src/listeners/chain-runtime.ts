@@ -9,12 +9,14 @@ import type { StatsScope } from '../stats';
 import { TcpProxy, type TcpProxyDeps } from '../tcp/tcp-proxy';
 import { tlsConnectionInfo } from '../tls/connection-info';
 import { DownstreamTls } from '../tls/downstream-tls';
+import type { SecretStore } from '../tls/secret-store';
 import { deepEqual } from '../util/deep-equal';
 
 export interface ChainDeps {
   connectionManager: ConnectionManager;
   tcp: TcpProxyDeps;
   routes: RouteStore;
+  secrets: SecretStore;
   /** The listener's stats scope (`ssl.*` counters). */
   stats: StatsScope;
   /** True once the whole listener drains. */
@@ -44,7 +46,7 @@ export class ChainRuntime implements ListenerContext {
     private cfg: FilterChainConfig,
     private readonly deps: ChainDeps,
   ) {
-    this.tls = cfg.tls && new DownstreamTls(cfg.tls);
+    this.tls = cfg.tls && new DownstreamTls(cfg.tls, deps.secrets);
     this.apply(cfg);
   }
 

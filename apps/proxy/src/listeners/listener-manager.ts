@@ -4,6 +4,7 @@ import type { ConnectionManager } from '../http';
 import type { RouteStore } from '../routing';
 import type { StatsStore } from '../stats';
 import type { TcpProxyDeps } from '../tcp/tcp-proxy';
+import type { SecretStore } from '../tls/secret-store';
 import { deepEqual } from '../util/deep-equal';
 import { ActiveListener, listenerStatName } from './active-listener';
 
@@ -11,6 +12,8 @@ export interface ListenerManagerDeps {
   connectionManager: ConnectionManager;
   /** What TcpProxy filter chains need: clusters, randomness, stats, access log. */
   tcp: TcpProxyDeps;
+  /** SDS secrets (`default`, `ROOTCA`) TLS filter chains resolve. */
+  secrets: SecretStore;
   routes: RouteStore;
   stats: StatsStore;
   log: (msg: string) => void;
@@ -121,6 +124,7 @@ export class ListenerManager extends EventEmitter<ListenerManagerEvents> {
       connectionManager: this.deps.connectionManager,
       tcp: this.deps.tcp,
       routes: this.deps.routes,
+      secrets: this.deps.secrets,
       stats: this.deps.stats.scope('listener', listenerStatName(cfg)),
     });
     this.active.set(cfg.name, l);

@@ -3,6 +3,7 @@ import { ConnectionManager } from '../http';
 import { ListenerManager } from '../listeners';
 import { RouteStore, type Rng } from '../routing';
 import { StatsStore } from '../stats';
+import { SecretStore } from '../tls/secret-store';
 import { ClusterManager, TransportRegistry } from '../upstream';
 import { ConfigSnapshot } from './config-snapshot';
 
@@ -14,6 +15,8 @@ export interface ProxyRuntimeOptions {
   initialFetchTimeoutMs?: number;
   retryBufferBytes?: number;
   transports?: TransportRegistry;
+  /** SDS secrets (the certificate agent's `default` and `ROOTCA`); empty without an agent. */
+  secrets?: SecretStore;
   stats?: StatsStore;
 }
 
@@ -24,6 +27,7 @@ export interface ProxyRuntimeOptions {
 export class ProxyRuntime {
   readonly stats: StatsStore;
   readonly transports: TransportRegistry;
+  readonly secrets: SecretStore;
   readonly clusters: ClusterManager;
   readonly routes = new RouteStore();
   readonly listeners: ListenerManager;
@@ -33,7 +37,8 @@ export class ProxyRuntime {
   constructor(readonly opts: ProxyRuntimeOptions) {
     const rng = opts.rng ?? Math.random;
     this.stats = opts.stats ?? new StatsStore();
-    this.transports = opts.transports ?? new TransportRegistry();
+    this.secrets = opts.secrets ?? opts.transports?.secrets ?? new SecretStore();
+    this.transports = opts.transports ?? new TransportRegistry(this.secrets);
     const initialFetchTimeoutMs = opts.initialFetchTimeoutMs ?? 15_000;
     this.clusters = new ClusterManager({ transports: this.transports, stats: this.stats, rng, initialFetchTimeoutMs });
     this.connectionManager = new ConnectionManager({
@@ -50,6 +55,7 @@ export class ProxyRuntime {
       connectionManager: this.connectionManager,
       tcp: { clusters: this.clusters, rng, stats: this.stats, accessLog: opts.accessLog },
       routes: this.routes,
+      secrets: this.secrets,
       stats: this.stats,
       log: opts.log,
       initialFetchTimeoutMs,

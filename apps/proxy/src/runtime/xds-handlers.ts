@@ -2,6 +2,7 @@ import { TypeUrl } from '@mizzen/xds-types';
 import { type ResourceTranslator, type TranslatedResponse, clusterResource, endpointResource, listenerResource, routeResource, translateResponse } from '../config/resources';
 import type { AdsClient, TypeHandler } from '../xds-client';
 import type { ProxyRuntime } from './proxy-runtime';
+import { type SecretCheck, secretCheck } from './secret-check';
 
 /** Stat prefixes per type: Envoy's for CDS and LDS; aggregate ones for EDS and RDS. */
 const STAT_PREFIX: Record<string, string> = {
@@ -16,18 +17,20 @@ const STAT_PREFIX: Record<string, string> = {
  * and record the ACKed bodies. Counters follow Envoy's update_attempt / update_success /
  * update_rejected.
  */
-function handler<B, T>(rt: ProxyRuntime, t: ResourceTranslator<B, T>, apply: (r: TranslatedResponse<B, T>) => void): TypeHandler {
+function handler<B, T>(rt: ProxyRuntime, t: ResourceTranslator<B, T>, apply: (r: TranslatedResponse<B, T>) => void, check?: (r: TranslatedResponse<B, T>) => SecretCheck): TypeHandler {
   const prefix = STAT_PREFIX[t.shortName];
   return {
     apply: (res, subscribed) => {
       rt.stats.counter(`${prefix}.update_attempt`).inc();
-      const result = translateResponse(t, res, subscribed);
+      const translated = translateResponse(t, res, subscribed);
+      const checked = translated.ok ? check?.(translated.value) : undefined;
+      const result: typeof translated = checked?.error ? { ok: false, error: checked.error } : translated;
       if (!result.ok) {
         rt.stats.counter(`${prefix}.update_rejected`).inc();
         rt.opts.log(`${t.shortName} update ${JSON.stringify(res.versionInfo)} rejected: ${result.error}`);
         return result.error;
       }
-      for (const w of result.value.warnings) rt.opts.log(`warning: ${w}`);
+      for (const w of [...result.value.warnings, ...(checked?.warnings ?? [])]) rt.opts.log(`warning: ${w}`);
       apply(result.value);
       const resources = [...result.value.resources.values()];
       rt.snapshot.record(t.typeUrl, res.versionInfo, resources, t.wildcard);
@@ -57,10 +60,15 @@ export function registerXdsHandlers(client: AdsClient, rt: ProxyRuntime): void {
   };
   client.register(
     TypeUrl.Cluster,
-    handler(rt, clusterResource, (r) => {
-      rt.clusters.applyClusters(valuesByName(r));
-      syncEds();
-    }),
+    handler(
+      rt,
+      clusterResource,
+      (r) => {
+        rt.clusters.applyClusters(valuesByName(r));
+        syncEds();
+      },
+      (r) => secretCheck(r.resources, 'CDS', rt.secrets),
+    ),
     true,
   );
   client.register(
@@ -70,10 +78,15 @@ export function registerXdsHandlers(client: AdsClient, rt: ProxyRuntime): void {
   );
   client.register(
     TypeUrl.Listener,
-    handler(rt, listenerResource, (r) => {
-      rt.listeners.apply(valuesByName(r));
-      syncRds();
-    }),
+    handler(
+      rt,
+      listenerResource,
+      (r) => {
+        rt.listeners.apply(valuesByName(r));
+        syncRds();
+      },
+      (r) => secretCheck(r.resources, 'LDS', rt.secrets),
+    ),
     true,
   );
   client.register(

@@ -105,7 +105,7 @@ class TcpSession {
     }
     this.info.upstreamHost = host.key;
     cluster.stats.counter('upstream_cx_total').inc();
-    const up = net.connect({ host: host.endpoint.host, port: host.endpoint.port, allowHalfOpen: true, noDelay: true });
+    const { socket: up, ready } = host.dial({ allowHalfOpen: true });
     const timer = setTimeout(() => {
       cluster.stats.counter('upstream_cx_connect_timeout').inc();
       up.destroy(new Error('connect timeout'));
@@ -119,7 +119,7 @@ class TcpSession {
       this.fail('UF');
     };
     up.once('error', onError);
-    up.once('connect', () => {
+    up.once(ready, () => {
       clearTimeout(timer);
       up.off('error', onError);
       if (this.closed) return void up.destroy();

@@ -21,8 +21,6 @@ interface Warming {
   timer: NodeJS.Timeout;
 }
 
-
-
 /**
  * Owns the clusters. A cluster that needs EDS warms until its ClusterLoadAssignment arrives; while
  * it warms, the previous version of the same cluster (if any) keeps serving. Emits `warmed` when no
@@ -105,11 +103,8 @@ export class ClusterManager extends EventEmitter {
   }
 
   private activate(config: ClusterConfig, assignment: EndpointAssignment | undefined): void {
-    const deps = {
-      connector: this.opts.transports.upstream(config.transport),
-      stats: this.opts.stats.scope('cluster', config.name),
-      rng: this.opts.rng,
-    };
+    const stats = this.opts.stats.scope('cluster', config.name);
+    const deps = { transports: this.opts.transports.forCluster(config, stats), stats, rng: this.opts.rng };
     const cluster = config.type === 'ORIGINAL_DST' ? new OriginalDstCluster(config, deps) : new EndpointCluster(config, deps, assignment);
     const old = this.active.get(config.name);
     this.active.set(config.name, cluster);

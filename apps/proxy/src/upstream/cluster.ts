@@ -1,4 +1,4 @@
-import type { ClusterConfig, EndpointAssignment } from '../config/model';
+import type { ClusterConfig, EndpointAssignment, LbEndpoint } from '../config/model';
 import { emptyAssignment } from '../config/model';
 import type { Rng } from '../routing';
 import type { StatsScope } from '../stats';
@@ -7,7 +7,7 @@ import { ClusterBalancer } from './balancer';
 import { type Admission, CircuitBreakers } from './circuit-breakers';
 import { type HostOptions, UpstreamHost, hostKey } from './host';
 import { OutlierDetector, type OutlierResult } from './outlier-detection';
-import type { UpstreamConnector } from './transport';
+import type { ClusterTransports } from './transport';
 
 export interface PickContext {
   /** The request's `host:port` target, for ORIGINAL_DST clusters. */
@@ -21,7 +21,8 @@ export interface PickContext {
 }
 
 export interface ClusterDeps {
-  connector: UpstreamConnector;
+  /** Picks each endpoint's transport (transport_socket_matches, else the cluster's transport_socket). */
+  transports: ClusterTransports;
   stats: StatsScope;
   rng: Rng;
 }
@@ -53,10 +54,10 @@ export abstract class UpstreamCluster {
     return this.breakers.requests;
   }
 
-  protected hostOptions(): HostOptions {
+  protected hostOptions(ep: LbEndpoint): HostOptions {
     const c = this.config;
     return {
-      connector: this.deps.connector,
+      connector: this.deps.transports.forEndpoint(ep),
       connectTimeoutMs: c.connectTimeoutMs,
       maxRequestsPerConnection: c.maxRequestsPerConnection,
       maxConcurrentStreams: c.maxConcurrentStreams,
@@ -113,18 +114,21 @@ export class EndpointCluster extends UpstreamCluster {
     this.setEndpoints(assignment ?? emptyAssignment(config.name));
   }
 
-  /** Replaces the endpoints, keeping hosts (their pools and outlier state) whose address is unchanged. */
+  /**
+   * Replaces the endpoints, keeping hosts (their pools and outlier state) whose address and
+   * transport are unchanged: an endpoint that moves between plaintext and TLS gets a new host.
+   */
   setEndpoints(assignment: EndpointAssignment): void {
     const old = new Map(this.list.map((h) => [h.key, h]));
     const next: UpstreamHost[] = [];
     for (const ep of assignment.endpoints) {
       const key = hostKey(ep.host, ep.port);
       const kept = old.get(key);
-      if (kept) {
+      if (kept && kept.connector === this.deps.transports.forEndpoint(ep)) {
         kept.endpoint = ep;
         old.delete(key);
         next.push(kept);
-      } else next.push(new UpstreamHost(ep, this.hostOptions()));
+      } else next.push(new UpstreamHost(ep, this.hostOptions(ep)));
     }
     for (const gone of old.values()) void gone.close();
     this.list = next;

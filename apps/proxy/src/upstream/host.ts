@@ -3,7 +3,7 @@ import type { LbEndpoint } from '../config/model';
 import { H2ClientPool } from '../h2/h2-client-pool';
 import type { StatsScope } from '../stats';
 import { OutlierState } from './outlier-detection';
-import type { UpstreamConnector } from './transport';
+import type { Dialled, UpstreamConnector } from './transport';
 
 export interface HostOptions {
   connector: UpstreamConnector;
@@ -21,6 +21,11 @@ export interface HostOptions {
   tcpKeepaliveMs?: number;
   /** A connection closed: pending requests may now open one. */
   onDisconnect?: () => void;
+}
+
+/** ALPN for HTTP/2 over TLS: the configured list if it names h2, else h2 first (the protocol comes from the cluster). */
+function h2Alpn(c: UpstreamConnector): readonly string[] {
+  return c.alpn.includes('h2') ? c.alpn : ['h2', ...c.alpn];
 }
 
 /** `host:port`, bracketing IPv6 literals. */
@@ -55,6 +60,16 @@ export class UpstreamHost {
     this.key = hostKey(endpoint.host, endpoint.port);
   }
 
+  /** The transport this host's connections use (chosen by transport_socket_matches). */
+  get connector(): UpstreamConnector {
+    return this.opts.connector;
+  }
+
+  /** A raw connection to the host over its transport (TCP proxy). */
+  dial(opts?: { allowHalfOpen?: boolean }): Dialled {
+    return this.opts.connector.dial(this.endpoint.host, this.endpoint.port, opts);
+  }
+
   get weight(): number {
     return this.endpoint.weight;
   }
@@ -69,12 +84,15 @@ export class UpstreamHost {
     return this.poolInstance;
   }
 
-  /** HTTP/2 (h2c) sessions to this host, created on first use (HTTP/2 clusters). */
+  /** HTTP/2 sessions to this host (h2c, or h2 over the TLS transport), created on first use (HTTP/2 clusters). */
   get h2(): H2ClientPool {
     const o = this.opts;
+    const { host, port } = this.endpoint;
     this.h2Instance ??= new H2ClientPool({
-      host: this.endpoint.host,
-      port: this.endpoint.port,
+      host,
+      port,
+      // Over TLS, offer h2 by ALPN unless the context lists its own protocols.
+      connect: o.connector.scheme === 'https' ? () => o.connector.dial(host, port, { alpn: h2Alpn(o.connector) }).socket : undefined,
       connectTimeoutMs: o.connectTimeoutMs,
       maxConcurrentStreams: o.maxConcurrentStreams ?? 2147483647,
       maxRequestsPerConnection: o.maxRequestsPerConnection,

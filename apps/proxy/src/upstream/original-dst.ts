@@ -39,7 +39,7 @@ export class OriginalDstCluster extends UpstreamCluster {
     let entry = this.byKey.get(key);
     if (!entry) {
       const endpoint = { host: d.host, port: d.port, weight: 1, health: 'HEALTHY' as const, locality: '', priority: 0, localityWeight: 0 };
-      entry = { host: new UpstreamHost(endpoint, this.hostOptions()), used: true };
+      entry = { host: new UpstreamHost(endpoint, this.hostOptions(endpoint)), used: true };
       this.byKey.set(key, entry);
     }
     entry.used = true;

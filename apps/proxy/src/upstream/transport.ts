@@ -1,36 +1,200 @@
+import net from 'node:net';
+import tls from 'node:tls';
 import type { Pool } from 'undici';
-import type { TransportSpec } from '../config/model';
+import type { ClusterConfig, LbEndpoint, TransportSpec, UpstreamTlsConfig } from '../config/model';
+import type { StatsScope } from '../stats';
+import { certificateNames } from '../tls/certificate-names';
+import { TlsContextSource } from '../tls/context-source';
+import { sanMismatch } from '../tls/san-match';
+import { SecretStore } from '../tls/secret-store';
+
+/** A socket being connected and the event that says it is usable (TLS: handshake done, peer verified). */
+export interface Dialled {
+  socket: net.Socket;
+  ready: 'connect' | 'secureConnect';
+}
 
 /**
- * How the proxy talks to upstream hosts: the seam where TLS / mTLS (Envoy's
- * `envoy.transport_sockets.tls` UpstreamTlsContext) slot in later.
+ * How the proxy talks to upstream hosts: Envoy's transport socket on the cluster side, plaintext
+ * (`raw_buffer`) or TLS (`envoy.transport_sockets.tls` with an UpstreamTlsContext).
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/base.proto#config-core-v3-transportsocket
  */
 export interface UpstreamConnector {
   readonly name: string;
   readonly scheme: 'http' | 'https';
-  /** undici `connect` options for a pool to `host:port` (TLS material, SNI, ALPN). */
+  /** ALPN protocols configured (TLS only). */
+  readonly alpn: readonly string[];
+  /** False while a secret it needs is missing (then a transport socket match is skipped). */
+  usable(): boolean;
+  /** Opens a connection (TCP proxy, HTTP/2 sessions); `alpn` overrides the configured ALPN list. */
+  dial(host: string, port: number, opts?: { alpn?: readonly string[]; allowHalfOpen?: boolean }): Dialled;
+  /** undici `connect` options or connector for a pool to `host:port`. */
   connectOptions(host: string, port: number, connectTimeoutMs: number): Pool.Options['connect'];
 }
 
 export const plaintextUpstream: UpstreamConnector = {
   name: 'raw_buffer',
   scheme: 'http',
+  alpn: [],
+  usable: () => true,
+  dial: (host, port, opts) => ({ socket: net.connect({ host, port, noDelay: true, allowHalfOpen: opts?.allowHalfOpen }), ready: 'connect' }),
   connectOptions: (_host, _port, connectTimeoutMs) => ({ timeout: connectTimeoutMs }),
 };
 
-/**
- * Upstream transport implementations by transport socket name, looked up from validated config.
- * Downstream TLS (a filter chain's DownstreamTlsContext) is `tls/downstream-tls.ts`.
- */
-export class TransportRegistry {
-  private readonly upstreams = new Map<string, UpstreamConnector>([[plaintextUpstream.name, plaintextUpstream]]);
+/** OpenSSL's certificate verification failures as node reports them (`err.code`). */
+const OPENSSL_VERIFY_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+]);
 
-  registerUpstream(c: UpstreamConnector): void {
-    this.upstreams.set(c.name, c);
+/** A handshake refused by our verification, with the stat Envoy counts it under. */
+function verifyError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/**
+ * TLS to upstream hosts: the client certificate (files or the SDS `default` secret) and trusted
+ * roots (files or `ROOTCA`) from a context rebuilt only on rotation; the peer chain is verified by
+ * OpenSSL, then its SANs against the matchers. SNI only when configured (Envoy sends none by
+ * default). Stats in the cluster scope follow Envoy's `ssl.*`.
+ */
+export class TlsUpstream implements UpstreamConnector {
+  readonly scheme = 'https' as const;
+  private readonly source: TlsContextSource;
+
+  constructor(
+    readonly name: string,
+    readonly config: UpstreamTlsConfig,
+    secrets: SecretStore,
+    private readonly stats: StatsScope,
+  ) {
+    this.source = new TlsContextSource(config, secrets);
   }
 
-  upstream(spec: TransportSpec): UpstreamConnector {
-    return this.upstreams.get(spec.name) ?? plaintextUpstream;
+  get alpn(): readonly string[] {
+    return this.config.alpn;
+  }
+
+  usable(): boolean {
+    try {
+      this.source.current();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  dial(host: string, port: number, opts: { alpn?: readonly string[]; allowHalfOpen?: boolean } = {}): Dialled {
+    const alpn = opts.alpn ?? this.config.alpn;
+    let context: tls.SecureContext;
+    try {
+      context = this.source.current().context;
+    } catch (err) {
+      // A missing secret: fail this connection like a handshake error.
+      const s = new net.Socket();
+      process.nextTick(() => s.destroy(err as Error));
+      return { socket: s, ready: 'secureConnect' };
+    }
+    const matchers = this.config.matchSubjectAltNames;
+    // Our own TCP socket: TCP_NODELAY as on every upstream connection (tls.connect has no such option).
+    const tcpSocket = net.connect({ host, port, noDelay: true, allowHalfOpen: opts.allowHalfOpen });
+    const socket = tls.connect({
+      socket: tcpSocket,
+      host,
+      port,
+      secureContext: context,
+      servername: this.config.sni,
+      ALPNProtocols: alpn.length ? [...alpn] : undefined,
+      rejectUnauthorized: this.source.verifies,
+      // Replaces node's host name check: Envoy checks only the configured SAN matchers.
+      checkServerIdentity: (_host, cert) => {
+        const why = this.source.verifies ? sanMismatch(matchers, certificateNames(cert.raw)) : undefined;
+        return why ? verifyError(`upstream ${host}:${port}: ${why}`, 'ERR_TLS_CERT_SAN_MISMATCH') : undefined;
+      },
+    });
+    let tcp = false;
+    let secured = false;
+    tcpSocket.once('connect', () => (tcp = true));
+    socket.once('secureConnect', () => {
+      secured = true;
+      this.stats.counter('ssl.handshake').inc();
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (secured || !tcp) return;
+      if (err.code === 'ERR_TLS_CERT_SAN_MISMATCH') this.stats.counter('ssl.fail_verify_san').inc();
+      else if (err.code && OPENSSL_VERIFY_CODES.has(err.code)) this.stats.counter('ssl.fail_verify_error').inc();
+      else this.stats.counter('ssl.connection_error').inc();
+    });
+    return { socket, ready: 'secureConnect' };
+  }
+
+  connectOptions(host: string, port: number, connectTimeoutMs: number): Pool.Options['connect'] {
+    // HTTP/1.1 pools: never offer h2 (the cluster, not ALPN, picks the protocol).
+    const alpn = this.config.alpn.filter((p) => p !== 'h2');
+    return (_opts, callback) => {
+      const { socket } = this.dial(host, port, { alpn });
+      let done = false;
+      const finish = (err: Error | null): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        socket.off('error', finish);
+        if (err) {
+          socket.destroy();
+          callback(err, null);
+        } else callback(null, socket);
+      };
+      const timer = setTimeout(() => finish(Object.assign(new Error(`connect timeout after ${connectTimeoutMs} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' })), connectTimeoutMs);
+      socket.once('secureConnect', () => finish(null));
+      socket.once('error', finish);
+      return socket;
+    };
+  }
+}
+
+/** Envoy's transport socket match: every key of `match` equals the endpoint's metadata value (empty matches all). */
+export function transportMatches(match: Readonly<Record<string, unknown>>, metadata: Readonly<Record<string, unknown>> | undefined): boolean {
+  return Object.entries(match).every(([k, v]) => metadata !== undefined && k in metadata && JSON.stringify(metadata[k]) === JSON.stringify(v));
+}
+
+/**
+ * A cluster's transports: the connector of the first transport_socket_matches entry matching an
+ * endpoint's `envoy.transport_socket_match` metadata, else the cluster's transport_socket. Hosts
+ * keep the connector they were made with, so a TLS host and a plaintext host never share a pool.
+ * An entry whose secrets are missing (no certificate agent) is skipped (see runtime/secret-check).
+ */
+export class ClusterTransports {
+  private readonly fallback: UpstreamConnector;
+  private readonly matches: Array<{ match: Readonly<Record<string, unknown>>; connector: UpstreamConnector }>;
+
+  constructor(config: ClusterConfig, make: (spec: TransportSpec) => UpstreamConnector) {
+    this.fallback = make(config.transport);
+    this.matches = config.transportSocketMatches.map((m) => ({ match: m.match, connector: make(m.transport) }));
+  }
+
+  forEndpoint(ep: Pick<LbEndpoint, 'transportSocketMatch'>): UpstreamConnector {
+    return this.matches.find((m) => transportMatches(m.match, ep.transportSocketMatch) && m.connector.usable())?.connector ?? this.fallback;
+  }
+}
+
+/** Builds upstream connectors from validated transport specs, resolving TLS secrets from the store. */
+export class TransportRegistry {
+  constructor(readonly secrets: SecretStore = new SecretStore()) {}
+
+  upstream(spec: TransportSpec, stats: StatsScope): UpstreamConnector {
+    return spec.tls ? new TlsUpstream(spec.name, spec.tls, this.secrets, stats) : plaintextUpstream;
+  }
+
+  forCluster(config: ClusterConfig, stats: StatsScope): ClusterTransports {
+    return new ClusterTransports(config, (spec) => this.upstream(spec, stats));
   }
 }

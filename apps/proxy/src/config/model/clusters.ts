@@ -1,3 +1,5 @@
+import type { UpstreamTlsConfig } from './tls';
+
 /** Cluster discovery types we implement (Cluster.type). */
 export type DiscoveryType = 'STATIC' | 'EDS' | 'ORIGINAL_DST' | 'STRICT_DNS' | 'LOGICAL_DNS';
 
@@ -19,6 +21,8 @@ export interface LbEndpoint {
   priority: number;
   /** The locality's load_balancing_weight (0 when unset); used only with locality-weighted LB. */
   localityWeight: number;
+  /** metadata.filter_metadata['envoy.transport_socket_match'] (Istio: `{tlsMode: istio}`), matched by transport_socket_matches. */
+  transportSocketMatch?: Readonly<Record<string, unknown>>;
 }
 
 export interface EndpointAssignment {
@@ -35,13 +39,24 @@ export function emptyAssignment(clusterName: string): EndpointAssignment {
   return { clusterName, endpoints: [], overprovisioningFactor: DEFAULT_OVERPROVISIONING_FACTOR };
 }
 
-/** Names an upstream transport (`raw_buffer` today; TLS later) with its validated settings. */
-export interface TransportSpec {
-  name: string;
-  config?: unknown;
-}
+/**
+ * An upstream transport socket: `raw_buffer` (plaintext) or `envoy.transport_sockets.tls` with its
+ * UpstreamTlsContext. `name` is the transport socket's name as configured.
+ */
+export type TransportSpec = { name: string; tls?: undefined } | { name: string; tls: UpstreamTlsConfig };
 
 export const PLAINTEXT: TransportSpec = { name: 'raw_buffer' };
+
+/**
+ * One of Cluster.transport_socket_matches: `match` is compared with the endpoint's
+ * `envoy.transport_socket_match` metadata (every key equal; empty matches all).
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/cluster.proto#config-cluster-v3-cluster-transportsocketmatch
+ */
+export interface TransportSocketMatchConfig {
+  name: string;
+  match: Readonly<Record<string, unknown>>;
+  transport: TransportSpec;
+}
 
 /**
  * The HTTP codec towards the cluster's hosts: HTTP/2 (h2c over plaintext) when the cluster carries
@@ -103,7 +118,10 @@ export interface ClusterConfig {
   edsServiceName?: string;
   /** STATIC and *_DNS clusters: endpoints given inline. */
   loadAssignment?: EndpointAssignment;
+  /** The cluster's transport_socket: used for endpoints no transport_socket_matches entry matches. */
   transport: TransportSpec;
+  /** First match wins per endpoint. */
+  transportSocketMatches: readonly TransportSocketMatchConfig[];
   protocol: UpstreamProtocol;
   /** HTTP/2 only: streams per connection before another connection opens (max_concurrent_streams; Envoy default 2^31-1). */
   maxConcurrentStreams: number;

@@ -1,21 +1,72 @@
+import type { StringMatcher } from './matchers';
+
 /** TLS versions as node names them (`tls.SecureVersion`). */
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/** An SDS secret a context refers to, with the field path it came from (for errors). */
+export interface SecretRef {
+  name: string;
+  path: string;
+}
+
+/**
+ * A SubjectAltNameMatcher: `any` is the deprecated `match_subject_alt_names` (matched against DNS,
+ * URI, email and IP SANs alike); the others are `match_typed_subject_alt_names` san types.
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/common.proto#extensions-transport-sockets-tls-v3-subjectaltnamematcher
+ */
+export interface SanMatcher {
+  type: 'any' | 'URI' | 'DNS' | 'EMAIL' | 'IP_ADDRESS';
+  matcher: StringMatcher;
+}
+
+/**
+ * The CommonTlsContext parts we honour. The certificate is inline / file PEM or an SDS secret
+ * (`default`); the validation context inline / file PEM or an SDS secret (`ROOTCA`), plus SAN
+ * matchers. Secrets are resolved at run time from the secret store, so a rotation needs no new config.
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#extensions-transport-sockets-tls-v3-commontlscontext
+ */
+export interface CommonTlsConfig {
+  /** PEM chain and key from tls_certificates (files read when applied). */
+  certificateChain?: string;
+  privateKey?: string;
+  /** tls_certificate_sds_secret_configs[0]. */
+  certificateSecret?: SecretRef;
+  /** PEM CA bundle (validation_context.trusted_ca). */
+  trustedCa?: string;
+  /** validation_context_sds_secret_config, or combined_validation_context's SDS part. */
+  validationSecret?: SecretRef;
+  /** The peer must carry a SAN matching one of these (empty: any verified peer). */
+  matchSubjectAltNames: readonly SanMatcher[];
+  /** ALPN protocols offered, in preference order (empty: no ALPN). */
+  alpn: readonly string[];
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  /** OpenSSL cipher list (cipher_suites joined with `:`). */
+  ciphers?: string;
+}
 
 /**
  * A validated DownstreamTlsContext: PEM material already loaded (Envoy reads `filename` data
  * sources when the config is applied, so a missing file rejects the config).
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#extensions-transport-sockets-tls-v3-downstreamtlscontext
  */
-export interface DownstreamTlsConfig {
-  certificateChain: string;
-  privateKey: string;
-  /** ALPN protocols offered, in preference order (empty: no ALPN). */
-  alpn: readonly string[];
-  /** PEM CA bundle clients are verified against (validation_context.trusted_ca). */
-  trustedCa?: string;
+export interface DownstreamTlsConfig extends CommonTlsConfig {
   requireClientCertificate: boolean;
-  minVersion?: TlsVersion;
-  maxVersion?: TlsVersion;
-  /** OpenSSL cipher list (cipher_suites joined with `:`). */
-  ciphers?: string;
+}
+
+/**
+ * A validated UpstreamTlsContext.
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#extensions-transport-sockets-tls-v3-upstreamtlscontext
+ */
+export interface UpstreamTlsConfig extends CommonTlsConfig {
+  /** SNI sent (Istio: `outbound_.<port>_.<subset>_.<host>`); none when unset. */
+  sni?: string;
+}
+
+/** The secrets a TLS config refers to. */
+export function secretRefs(c: CommonTlsConfig): Array<SecretRef & { kind: 'certificate' | 'validation' }> {
+  const out: Array<SecretRef & { kind: 'certificate' | 'validation' }> = [];
+  if (c.certificateSecret) out.push({ ...c.certificateSecret, kind: 'certificate' });
+  if (c.validationSecret) out.push({ ...c.validationSecret, kind: 'validation' });
+  return out;
 }

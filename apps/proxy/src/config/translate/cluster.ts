@@ -1,6 +1,6 @@
 import type * as xds from '@mizzen/xds-types';
 import { TypeUrl } from '@mizzen/xds-types';
-import type { ClusterConfig, HashLbConfig, LbPolicy, TransportSpec } from '../model';
+import type { ClusterConfig, HashLbConfig, LbPolicy, TransportSocketMatchConfig } from '../model';
 import { PLAINTEXT, emptyAssignment } from '../model';
 import { loadAssignment } from './endpoints';
 import { type Issues, at } from './issues';
@@ -82,16 +82,19 @@ function hashLb(c: xds.Cluster, issues: Issues): HashLbConfig {
   return { minimumRingSize, maximumRingSize: Math.min(maximumRingSize, RING_MAX), tableSize };
 }
 
-function transport(c: xds.Cluster, issues: Issues): TransportSpec {
-  if (c.transportSocket) return transportSocket(c.transportSocket, 'transportSocket', issues, 'upstream');
-  const matches = c.transportSocketMatches ?? [];
-  if (!matches.length) return PLAINTEXT;
-  // Auto mTLS: Istio pairs a TLS match (endpoints labelled tlsMode=istio) with a plaintext one.
-  // Until TLS lands every endpoint takes the plaintext match.
-  const plain = matches.findIndex((m) => !m.transportSocket || m.transportSocket.name.endsWith('raw_buffer'));
-  if (plain < 0) issues.error('transportSocketMatches', 'no plaintext transport socket match; TLS is not supported yet');
-  else if (matches.length > 1) issues.warn('transportSocketMatches', `TLS matches are ignored; using "${matches[plain].name}"`);
-  return PLAINTEXT;
+/**
+ * The cluster's transport_socket (plaintext when absent) and its transport_socket_matches, each
+ * matched against an endpoint's `envoy.transport_socket_match` metadata (Istio's auto mTLS: a
+ * `tlsMode: istio` match with mTLS, then an empty match with plaintext).
+ */
+function transports(c: xds.Cluster, issues: Issues): Pick<ClusterConfig, 'transport' | 'transportSocketMatches'> {
+  const transport = c.transportSocket ? transportSocket(c.transportSocket, 'transportSocket', issues) : PLAINTEXT;
+  const transportSocketMatches = (c.transportSocketMatches ?? []).map((m, i): TransportSocketMatchConfig => {
+    const path = at('transportSocketMatches', i);
+    if (!m.name) issues.error(at(path, 'name'), 'is required');
+    return { name: m.name, match: m.match ?? {}, transport: m.transportSocket ? transportSocket(m.transportSocket, at(path, 'transportSocket'), issues) : PLAINTEXT };
+  });
+  return { transport, transportSocketMatches };
 }
 
 function discovery(c: xds.Cluster, issues: Issues): Pick<ClusterConfig, 'type' | 'edsServiceName' | 'loadAssignment'> {
@@ -133,7 +136,7 @@ export function cluster(c: xds.Cluster, issues: Issues): ClusterConfig {
     ...discovery(c, issues),
     lbPolicy: lbPolicy(c, issues),
     connectTimeoutMs,
-    transport: transport(c, issues),
+    ...transports(c, issues),
     ...upstreamProtocol(c, issues),
     choiceCount: 2,
     circuitBreakers: circuitBreakers(c.circuitBreakers, 'circuitBreakers', issues),

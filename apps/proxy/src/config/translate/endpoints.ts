@@ -24,7 +24,8 @@ function lbEndpoint(e: xds.LbEndpoint, path: string, issues: Issues, group: Loca
   if (!(port >= 1 && port <= 65535)) issues.error(at(ap, 'portValue'), `invalid port ${port}`);
   const weight = e.loadBalancingWeight?.value ?? 1;
   if (weight < 1) issues.error(at(path, 'loadBalancingWeight'), 'must be at least 1');
-  return { host: sa.address, port, weight, health: e.healthStatus ?? 'UNKNOWN', ...group };
+  const transportSocketMatch = e.metadata?.filterMetadata?.['envoy.transport_socket_match'];
+  return { host: sa.address, port, weight, health: e.healthStatus ?? 'UNKNOWN', ...group, ...(transportSocketMatch ? { transportSocketMatch } : {}) };
 }
 
 /**
