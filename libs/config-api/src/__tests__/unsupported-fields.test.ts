@@ -43,12 +43,15 @@ describe('unsupportedFieldWarnings', () => {
 });
 
 describe('default tables name what the data plane does not implement', () => {
-  it('warns about client TLS in a DestinationRule and credentialName at a gateway', () => {
+  it('warns about credentialName in a DestinationRule and at a gateway, not about the TLS Pilot generates', () => {
     const validate = validateResource;
     const warn = (c: AnyConfig) => unsupportedFieldWarnings(c);
     const dr = validate({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r' }, spec: { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } }, { defaultNamespace: 'default' });
     expect(dr.ok).toBe(true);
-    if (dr.ok) expect(warn(dr.value).map((w) => w.path)).toEqual(['spec.trafficPolicy.tls']);
+    if (dr.ok) expect(warn(dr.value)).toEqual([]);
+    const cred = validate({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r' }, spec: { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } } } }, { defaultNamespace: 'default' });
+    expect(cred.ok).toBe(true);
+    if (cred.ok) expect(warn(cred.value).map((w) => w.path)).toEqual(['spec.trafficPolicy.tls.credentialName']);
     const gw = validate(
       { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'cert' } }] } },
       { defaultNamespace: 'default' },
