@@ -163,8 +163,9 @@ describe('Pilot ADS (state of the world) against a real NATS', () => {
     // NACK it: Pilot logs and counts, and does not send the same version again.
     s.send({ typeUrl: TypeUrl.RouteConfiguration, resourceNames: ['http_proxy'], responseNonce: rds0.nonce, versionInfo: '', errorDetail: { code: 3, message: 'test rejects this route' } });
     await waitFor(() => pilot.xds.nacks >= 1);
-    // An unrelated registry change (details workload) must not resend RDS or CDS.
-    await put(RegistryBucket.name, RegistryBucket.workloadKey('default', 'details-v1'), workload('details', 'v1', '127.1.0.2'));
+    // An endpoint-only registry change (another reviews pod, same service account, so the
+    // clusters' SPIFFE SANs stay) must not resend RDS or CDS.
+    await put(RegistryBucket.name, RegistryBucket.workloadKey('default', 'reviews-v9'), workload('reviews', 'v9', '127.1.0.9'));
     await new Promise((r) => setTimeout(r, 300));
     expect(s.count(TypeUrl.RouteConfiguration)).toBe(1);
     expect(s.count(TypeUrl.Cluster)).toBe(1);
@@ -175,6 +176,7 @@ describe('Pilot ADS (state of the world) against a real NATS', () => {
     expect(JSON.stringify(rds1.resources[0].body)).toContain('outbound|9080|v2|reviews.default.svc.cluster.local');
     expect(s.count(TypeUrl.Cluster)).toBe(1);
     s.end();
+    await del(RegistryBucket.name, RegistryBucket.workloadKey('default', 'reviews-v9'));
   });
 
   it('removes deleted resources from the next wildcard response', async () => {
