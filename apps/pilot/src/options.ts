@@ -11,6 +11,10 @@ export interface PilotOptions {
   id: string;
   debounceQuietMs: number;
   debounceMaxMs: number;
+  /** Max debounce of endpoint-only batches (pushed as incremental EDS). */
+  edsDebounceMaxMs: number;
+  /** Pushes in flight at most (Istio PILOT_PUSH_THROTTLE). */
+  pushThrottle: number;
   heartbeatMs: number;
   outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   /** xDS over TLS with a Citadel-signed certificate (Istio: istiod's secure port); 0 = off. */
@@ -31,6 +35,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     .option('--id <id>', 'this Pilot instance id', env.MIZZEN_PILOT_ID ?? `pilot-${hostname()}-${process.pid}`)
     .option('--debounce-quiet-ms <ms>', 'push debounce quiet period', env.MIZZEN_DEBOUNCE_QUIET_MS ?? '100')
     .option('--debounce-max-ms <ms>', 'push debounce max delay', env.MIZZEN_DEBOUNCE_MAX_MS ?? '10000')
+    .option('--eds-debounce-max-ms <ms>', 'push debounce max delay for endpoint-only changes', env.MIZZEN_EDS_DEBOUNCE_MAX_MS ?? '500')
+    .option('--push-throttle <n>', 'proxies with a push in flight at most', env.MIZZEN_PUSH_THROTTLE ?? '100')
     .option('--heartbeat-ms <ms>', 'registry heartbeat interval', env.MIZZEN_HEARTBEAT_MS ?? '5000')
     .option('--outbound-traffic-policy <mode>', 'ALLOW_ANY or REGISTRY_ONLY', env.MIZZEN_OUTBOUND_TRAFFIC_POLICY ?? 'ALLOW_ANY')
     .option('--secure-grpc-port <port>', 'xDS over TLS with a certificate from Citadel (0: off)', env.MIZZEN_PILOT_SECURE_GRPC_PORT ?? '0')
@@ -54,6 +60,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     id: o.id,
     debounceQuietMs: int('debounce-quiet-ms', o.debounceQuietMs),
     debounceMaxMs: int('debounce-max-ms', o.debounceMaxMs),
+    edsDebounceMaxMs: int('eds-debounce-max-ms', o.edsDebounceMaxMs),
+    pushThrottle: Math.max(1, int('push-throttle', o.pushThrottle)),
     heartbeatMs: int('heartbeat-ms', o.heartbeatMs),
     outboundTrafficPolicy: policy,
     secureGrpcPort: int('secure-grpc-port', o.secureGrpcPort),

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Server } from 'node:http';
 import type { Bus, KvWatcher } from '@mizzen/bus';
-import { DEFAULT_MESH_CONFIG } from '@mizzen/pilot-core';
+import { DEFAULT_MESH_CONFIG, DEFAULT_PUSH_QUEUE } from '@mizzen/pilot-core';
 import { preloadProtos } from '@mizzen/xds-codec';
 import { startDebugServer } from './debug/debug-server';
 import { watchMeshKv } from './mesh-state/kv-source';
@@ -38,8 +38,8 @@ export class PilotService {
     private readonly bus: Bus,
     private readonly log: (msg: string) => void,
   ) {
-    this.state = new MeshState({ ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: opts.outboundTrafficPolicy }, { quietMs: opts.debounceQuietMs, maxMs: opts.debounceMaxMs }, realTimer, log);
-    this.xds = new XdsService(this.state, opts.id, log);
+    this.state = new MeshState({ ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: opts.outboundTrafficPolicy }, { quietMs: opts.debounceQuietMs, maxMs: opts.debounceMaxMs, endpointMaxMs: opts.edsDebounceMaxMs }, realTimer, log);
+    this.xds = new XdsService(this.state, opts.id, log, { ...DEFAULT_PUSH_QUEUE, maxInFlight: opts.pushThrottle });
   }
 
   async start(): Promise<void> {
@@ -48,6 +48,7 @@ export class PilotService {
       registry: this.xds.registry,
       pusher: this.xds.pusher,
       cache: this.xds.cache,
+      generated: this.xds.generated,
       ready: () => this.ready,
       nacks: () => this.xds.nacks,
       snapshotInfo: () => ({ version: this.state.current().version, ...this.state.counts(), services: this.state.current().allServices().map((s) => s.hostname) }),

@@ -12,3 +12,7 @@ export * from './push/mesh-change';
 export * from './push/affected-types';
 export * from './consistency';
 export * from './generators/security';
+export * from './cache/generation-cache';
+export * from './cache/generation-keys';
+export * from './cache/proxy-label-reads';
+export * from './push/push-queue';

@@ -2,6 +2,8 @@ import http from 'node:http';
 import { checkConsistency } from '@mizzen/pilot-core';
 import type { ConnectionRegistry } from '../xds/connections';
 import type { Pusher } from '../xds/pusher';
+import type { GenerationCache } from '@mizzen/pilot-core';
+import type { Generated } from '../xds/generated';
 import type { ResourceCache } from '../xds/resource-cache';
 import { SHORT_NAME } from '../xds/type-order';
 
@@ -9,6 +11,7 @@ export interface DebugSources {
   registry: ConnectionRegistry;
   pusher: Pusher;
   cache: ResourceCache;
+  generated: GenerationCache<Generated>;
   ready: () => boolean;
   snapshotInfo: () => Record<string, unknown>;
   nacks: () => number;
@@ -55,6 +58,10 @@ export function startDebugServer(host: string, port: number, src: DebugSources):
             `pilot_xds_nacks_total ${src.nacks()}`,
             `pilot_xds_cache_hits_total ${src.cache.hits}`,
             `pilot_xds_cache_misses_total ${src.cache.misses}`,
+            `pilot_xds_generation_cache_hits_total ${src.generated.hits}`,
+            `pilot_xds_generation_cache_misses_total ${src.generated.misses}`,
+            `pilot_xds_generation_cache_entries ${src.generated.size}`,
+            `pilot_xds_push_queue_pending ${src.pusher.pending}`,
           ].join('\n') + '\n',
         );
         return;

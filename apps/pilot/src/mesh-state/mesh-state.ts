@@ -1,4 +1,4 @@
-import { Debouncer, type DebounceOptions, emptyChange, type MeshChange, type MeshConfig, mergeChanges, MeshSnapshot, type Timer } from '@mizzen/pilot-core';
+import { Debouncer, type DebounceOptions, emptyChange, type MeshChange, type MeshConfig, MeshSnapshot, type Timer } from '@mizzen/pilot-core';
 import { type KvEntry, MeshRecords } from './mesh-records';
 
 export interface SnapshotUpdate {
@@ -7,6 +7,15 @@ export interface SnapshotUpdate {
   change: MeshChange;
   /** When the first event of this batch arrived (convergence measurement). */
   firstEventAt: number;
+}
+
+export interface MeshDebounce extends DebounceOptions {
+  /**
+   * Max delay of a batch holding only endpoint (workload) changes. Those are pushed as EDS only,
+   * incrementally, so they can go out sooner than config: under steady endpoint churn the quiet
+   * period never passes and `maxMs` (10 s, Istio's default) would hold every change that long.
+   */
+  endpointMaxMs: number;
 }
 
 /**
@@ -23,7 +32,7 @@ export class MeshState {
 
   constructor(
     private readonly mesh: MeshConfig,
-    debounce: DebounceOptions,
+    debounce: MeshDebounce,
     private readonly timer: Timer,
     report: (msg: string) => void,
   ) {
@@ -32,8 +41,9 @@ export class MeshState {
     this.debouncer = new Debouncer(
       debounce,
       timer,
-      (a, b) => ({ change: mergeChanges(a.change, b.change), at: Math.min(a.at, b.at) }),
+      (a, b) => ({ change: mergeInto(a.change, b.change), at: Math.min(a.at, b.at) }),
       (m) => this.rebuild(m.change, m.at),
+      (m) => (isEndpointOnly(m.change) ? Math.min(debounce.endpointMaxMs, debounce.maxMs) : debounce.maxMs),
     );
   }
 
@@ -83,4 +93,16 @@ export class MeshState {
     this.pushes++;
     for (const l of this.listeners) l({ before, after: this.snapshot, change, firstEventAt });
   }
+}
+
+/** Adds b's keys to a, which the debouncer owns (a fresh emptyChange() per event): O(|b|) per merge. */
+function mergeInto(a: MeshChange, b: MeshChange): MeshChange {
+  for (const k of b.configs) (a.configs as Set<string>).add(k);
+  for (const k of b.services) (a.services as Set<string>).add(k);
+  for (const k of b.workloads) (a.workloads as Set<string>).add(k);
+  return a.full || !b.full ? a : { ...a, full: true };
+}
+
+function isEndpointOnly(c: MeshChange): boolean {
+  return !c.full && c.configs.size === 0 && c.services.size === 0 && c.workloads.size > 0;
 }

@@ -93,7 +93,7 @@ export class AdsServer {
           if (!req.node) return fail(call, 'the first request on a stream must carry node');
           const parsed = parseProxyNode(req.node);
           if (!parsed.ok) return fail(call, parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-          conn = flavour.create(parsed.value, { ...this.deps, write: (b) => call.write(b) });
+          conn = flavour.create(parsed.value, { ...this.deps, write: (b, onFlushed) => void call.write(b, onFlushed ? () => onFlushed() : undefined) });
           this.registry.add(conn);
           this.log(`connected ${conn.proxy.id} (${conn.proxy.type})`);
         }

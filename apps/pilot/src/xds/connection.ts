@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProxyNode } from '@mizzen/mesh-model';
 import { encodeDiscoveryResponse, type DiscoveryRequest } from '@mizzen/xds-codec';
 import type { ResourceTypeUrl, XdsResource } from '@mizzen/xds-types';
-import { type ResourceCache, versionOf } from './resource-cache';
+import type { Generated } from './generated';
 import { type ProxyStream, TypedStream } from './proxy-stream';
 import { SHORT_NAME } from './type-order';
 
@@ -20,10 +20,13 @@ export interface TypeState {
 }
 
 export interface ConnectionDeps {
+  /** What to send: the proxy's resources of a type, encoded, from the generation cache. */
+  resources(proxy: ProxyNode, typeUrl: ResourceTypeUrl, names: readonly string[] | undefined): Generated;
+  /** Fresh, uncached generation (debug config_dump). */
   generate(proxy: ProxyNode, typeUrl: ResourceTypeUrl, names: readonly string[] | undefined): XdsResource[];
   isWildcard(proxy: ProxyNode, typeUrl: ResourceTypeUrl): boolean;
-  cache: ResourceCache;
-  write(bytes: Buffer): void;
+  /** Hands a response to the transport; `onFlushed` runs once it has been written out. */
+  write(bytes: Buffer, onFlushed?: () => void): void;
   controlPlaneId: string;
   onNack(proxy: ProxyNode, typeUrl: string, version: string, message: string): void;
 }
@@ -46,7 +49,7 @@ export class XdsConnection extends TypedStream<TypeState> implements ProxyStream
     proxy: ProxyNode,
     private readonly deps: ConnectionDeps,
   ) {
-    super(proxy, deps.generate);
+    super(proxy, deps.generate, deps.write);
   }
 
   handleRequest(req: DiscoveryRequest, typeUrl: ResourceTypeUrl): void {
@@ -96,14 +99,13 @@ export class XdsConnection extends TypedStream<TypeState> implements ProxyStream
   }
 
   protected send(typeUrl: ResourceTypeUrl, st: TypeState, force: boolean): boolean {
-    const resources = this.deps.generate(this.proxy, typeUrl, st.names).map((r) => this.deps.cache.encode(r));
-    const version = versionOf(resources);
+    const { resources, version } = this.deps.resources(this.proxy, typeUrl, st.names);
     if (!force && (version === st.sentVersion || version === st.nackedVersion)) return false;
     const nonce = `${++this.nonce}`;
     st.sentVersion = version;
     st.sentNonce = nonce;
     st.sentCount = resources.length;
-    this.deps.write(
+    this.emit(
       encodeDiscoveryResponse({
         versionInfo: version,
         typeUrl,

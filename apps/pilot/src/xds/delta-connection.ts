@@ -38,7 +38,7 @@ export class DeltaXdsConnection extends TypedStream<DeltaTypeState> implements P
     proxy: ProxyNode,
     private readonly deps: ConnectionDeps,
   ) {
-    super(proxy, deps.generate);
+    super(proxy, deps.generate, deps.write);
   }
 
   handleRequest(req: DeltaDiscoveryRequest, typeUrl: ResourceTypeUrl): void {
@@ -96,7 +96,7 @@ export class DeltaXdsConnection extends TypedStream<DeltaTypeState> implements P
 
   protected send(typeUrl: ResourceTypeUrl, st: DeltaTypeState, force: boolean): boolean {
     const requested = st.wildcard ? undefined : [...st.names].sort();
-    const encoded = requested && requested.length === 0 ? [] : this.deps.generate(this.proxy, typeUrl, requested).map((r) => this.deps.cache.encode(r));
+    const encoded = requested && requested.length === 0 ? [] : this.deps.resources(this.proxy, typeUrl, requested).resources;
     const current = new Map(encoded.map((r) => [r.name, r]));
     const changed: DeltaResourceOut[] = [];
     for (const r of encoded) {
@@ -109,7 +109,7 @@ export class DeltaXdsConnection extends TypedStream<DeltaTypeState> implements P
     for (const c of changed) st.known.set(c.name, c.version);
     for (const n of removed) st.known.delete(n);
     st.lastNonce = `${++this.nonce}`;
-    this.deps.write(
+    this.emit(
       encodeDeltaDiscoveryResponse({
         systemVersionInfo: st.lastNonce,
         typeUrl,

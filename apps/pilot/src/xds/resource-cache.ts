@@ -12,15 +12,26 @@ export interface EncodedResource {
 /**
  * Encoded xDS resources cached by content hash, so a push concatenates cached bytes instead of
  * re-encoding (the same cluster is shared by every proxy that sees it). Bounded LRU.
+ *
+ * Hashing (a JSON.stringify and SHA-1 of the whole body) costs about as much as encoding, so it
+ * is done once per body object: a generator or the generation cache that hands back the same
+ * object again gets its hash from a WeakMap. Bodies are never mutated after generation (they are
+ * pure outputs), which is what makes identity a valid stand-in for content.
  */
 export class ResourceCache {
   private readonly entries = new Map<string, Buffer>();
+  private readonly byIdentity = new WeakMap<object, { typeUrl: string; hash: string; bytes: Buffer }>();
   hits = 0;
   misses = 0;
 
   constructor(private readonly maxEntries = 50_000) {}
 
   encode(r: XdsResource): EncodedResource {
+    const known = this.byIdentity.get(r.body);
+    if (known && known.typeUrl === r.typeUrl) {
+      this.hits++;
+      return { name: r.name, hash: known.hash, bytes: known.bytes };
+    }
     const hash = createHash('sha1').update(r.typeUrl).update('\0').update(JSON.stringify(r.body)).digest('base64url').slice(0, 16);
     let bytes = this.entries.get(hash);
     if (bytes) {
@@ -33,6 +44,7 @@ export class ResourceCache {
       this.entries.set(hash, bytes);
       if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     }
+    this.byIdentity.set(r.body, { typeUrl: r.typeUrl, hash, bytes });
     return { name: r.name, hash, bytes };
   }
 }

@@ -20,8 +20,12 @@ export function affectedTypes(change: MeshChange, proxy: ProxyNode, before: Mesh
     const [kind, namespace, name] = key.split('/');
     switch (kind) {
       case 'VirtualService':
-        // HTTP routes live in RDS; tcp/tls routes in the L4 listeners (LDS).
-        if (virtualServiceTouches(proxy, namespace, name, before) || virtualServiceTouches(proxy, namespace, name, after)) add(TypeUrl.RouteConfiguration, TypeUrl.Listener);
+        // HTTP routes live in RDS; tcp/tls routes in the L4 listeners (LDS), so an HTTP-only
+        // VirtualService (before and after) leaves every listener as it was.
+        if (virtualServiceTouches(proxy, namespace, name, before) || virtualServiceTouches(proxy, namespace, name, after)) {
+          add(TypeUrl.RouteConfiguration);
+          if (hasL4Routes(namespace, name, before) || hasL4Routes(namespace, name, after)) add(TypeUrl.Listener);
+        }
         break;
       case 'DestinationRule':
         if (proxy.type === 'router' || proxy.type === 'sidecar' || proxy.type === 'proxyless') add(TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.RouteConfiguration);
@@ -98,6 +102,11 @@ export function workloadIdentitiesChanged(change: MeshChange, before: MeshSnapsh
   const changed = [...hosts].some((h) => ids(before, h) !== ids(after, h));
   identitiesMemo.set(change, { before, after, changed });
   return changed;
+}
+
+function hasL4Routes(namespace: string, name: string, snap: MeshSnapshot): boolean {
+  const vs = snap.config('VirtualService', namespace, name);
+  return !!vs && vs.kind === 'VirtualService' && ((vs.spec.tcp?.length ?? 0) > 0 || (vs.spec.tls?.length ?? 0) > 0);
 }
 
 function virtualServiceTouches(proxy: ProxyNode, namespace: string, name: string, snap: MeshSnapshot): boolean {

@@ -69,16 +69,31 @@ describe('affectedTypes', () => {
   const after = bookinfoSnapshot(DESTINATION_RULES_YAML + '---' + GATEWAY_YAML + '---' + REVIEWS_JASON_YAML, undefined, 2);
   const change = (c: Partial<MeshChange>): MeshChange => ({ ...emptyChange(), ...c });
 
-  it('a mesh VirtualService touches sidecar routes and L4 listeners only', () => {
+  it('a mesh HTTP VirtualService touches sidecar routes only', () => {
     const c = change({ configs: new Set(['VirtualService/default/reviews']) });
-    expect(affectedTypes(c, PRODUCTPAGE_PROXY, before, after)).toEqual(new Set([TypeUrl.RouteConfiguration, TypeUrl.Listener]));
+    expect(affectedTypes(c, PRODUCTPAGE_PROXY, before, after)).toEqual(new Set([TypeUrl.RouteConfiguration]));
     expect(affectedTypes(c, GATEWAY_PROXY, before, after).size).toBe(0);
+  });
+
+  it('a VirtualService with tcp or tls routes, before or after, also touches listeners', () => {
+    const tcpVs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  tcp:
+  - route: [{destination: {host: reviews}}]
+`;
+    const withTcp = bookinfoSnapshot(DESTINATION_RULES_YAML + '---' + GATEWAY_YAML + '\n---\n' + tcpVs, undefined, 3);
+    const c = change({ configs: new Set(['VirtualService/default/reviews']) });
+    expect(affectedTypes(c, PRODUCTPAGE_PROXY, before, withTcp)).toEqual(new Set([TypeUrl.RouteConfiguration, TypeUrl.Listener]));
+    expect(affectedTypes(c, PRODUCTPAGE_PROXY, withTcp, after)).toEqual(new Set([TypeUrl.RouteConfiguration, TypeUrl.Listener]));
   });
 
   it('a gateway-bound VirtualService touches only gateways', () => {
     const c = change({ configs: new Set(['VirtualService/default/bookinfo']) });
     expect(affectedTypes(c, PRODUCTPAGE_PROXY, before, after).size).toBe(0);
-    expect(affectedTypes(c, GATEWAY_PROXY, before, after)).toEqual(new Set([TypeUrl.RouteConfiguration, TypeUrl.Listener]));
+    expect(affectedTypes(c, GATEWAY_PROXY, before, after)).toEqual(new Set([TypeUrl.RouteConfiguration]));
   });
 
   it('a Gateway touches the gateways it selects, never sidecars', () => {

@@ -15,6 +15,7 @@ import { compareConfigs } from './config-order';
 import { hasIstioSidecar, type ResolvedEndpoint } from './endpoint';
 import { type SidecarScope, scopeAdmits, selectSidecar, sidecarScope } from './sidecar-scope';
 import { isVisible } from './visibility';
+import { selectsWorkloads, WorkloadIndex } from './workload-index';
 
 export interface SnapshotInput {
   configs: readonly AnyConfig[];
@@ -25,7 +26,9 @@ export interface SnapshotInput {
 
 /**
  * The immutable view of the whole mesh that generation reads (Istio's PushContext, without the
- * god object): indexes built once per debounced change, lookups only. Never mutated after build.
+ * god object): indexes built once per debounced change, lookups only. Never mutated after build;
+ * the lookups generation repeats for every proxy (visible services, VirtualServices per host,
+ * DestinationRule per host) are memoized inside, which changes no result: the inputs are frozen.
  */
 export class MeshSnapshot {
   private readonly servicesByHost: ReadonlyMap<string, Service>;
@@ -34,7 +37,10 @@ export class MeshSnapshot {
   private readonly destinationRules: readonly DestinationRule[];
   private readonly gateways: readonly Gateway[];
   private readonly sidecars: readonly Sidecar[];
-  private readonly workloadsByNamespace: ReadonlyMap<string, readonly Workload[]>;
+  private readonly workloads: WorkloadIndex;
+  /** namespace -> services that select workloads there (endpoint-change fan-out). */
+  private readonly selectorServicesByNamespace: ReadonlyMap<string, readonly Service[]>;
+  private readonly memo = new Map<string, unknown>();
   private readonly configsByKey: ReadonlyMap<string, AnyConfig>;
   private readonly configsByKind: ReadonlyMap<AnyConfig['kind'], readonly AnyConfig[]>;
 
@@ -54,16 +60,17 @@ export class MeshSnapshot {
     this.destinationRules = ofKind('DestinationRule');
     this.gateways = ofKind('Gateway');
     this.sidecars = ofKind('Sidecar');
-    const wl = new Map<string, Workload[]>();
-    for (const w of [...input.workloads].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name))) {
-      const list = wl.get(w.namespace) ?? [];
-      list.push(w);
-      wl.set(w.namespace, list);
-    }
-    this.workloadsByNamespace = wl;
+    this.workloads = new WorkloadIndex([...input.workloads].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)));
+    const selecting = new Map<string, Service[]>();
+    for (const s of this.sortedServices) if (selectsWorkloads(s)) selecting.set(s.namespace, [...(selecting.get(s.namespace) ?? []), s]);
+    this.selectorServicesByNamespace = selecting;
     this.configsByKey = new Map(input.configs.map((c) => [`${c.kind}/${c.metadata.namespace}/${c.metadata.name}`, c]));
     const byKind = new Map<AnyConfig['kind'], AnyConfig[]>();
-    for (const c of [...input.configs].sort(compareConfigs)) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+    for (const c of [...input.configs].sort(compareConfigs)) {
+      const list = byKind.get(c.kind);
+      if (list) list.push(c);
+      else byKind.set(c.kind, [c]);
+    }
     this.configsByKind = byKind;
   }
 
@@ -95,19 +102,27 @@ export class MeshSnapshot {
 
   /** Services a proxy in `namespace` may reach (service exportTo). Sorted by hostname. */
   servicesVisibleTo(namespace: string): Service[] {
-    return this.sortedServices.filter((s) => isVisible(s.exportTo, s.namespace, namespace));
+    return this.memoized(`visible\0${namespace}`, () => this.sortedServices.filter((s) => isVisible(s.exportTo, s.namespace, namespace))).slice();
+  }
+
+  /** The Sidecar resource that scopes a proxy, if any (gateways and proxyless clients have none). */
+  sidecarFor(proxy: ProxyNode): Sidecar | undefined {
+    if (proxy.type !== 'sidecar') return undefined;
+    return selectSidecar(this.sidecars, proxy, this.mesh.rootNamespace);
   }
 
   /** The Sidecar scope of a proxy (gateways and proxyless clients have none). */
   scopeFor(proxy: ProxyNode): SidecarScope {
-    if (proxy.type !== 'sidecar') return {};
-    return sidecarScope(selectSidecar(this.sidecars, proxy, this.mesh.rootNamespace));
+    return sidecarScope(this.sidecarFor(proxy));
   }
 
   /** Services a proxy may reach: exportTo, then its Sidecar's egress hosts. Sorted by hostname. */
   servicesForProxy(proxy: ProxyNode): Service[] {
-    const scope = this.scopeFor(proxy);
-    return this.servicesVisibleTo(proxy.namespace).filter((s) => scopeAdmits(scope, s));
+    const sc = this.sidecarFor(proxy);
+    if (!sc?.spec.egress) return this.servicesVisibleTo(proxy.namespace);
+    const scope = sidecarScope(sc);
+    const key = `scoped\0${proxy.namespace}\0${sc.metadata.namespace}/${sc.metadata.name}`;
+    return this.memoized(key, () => this.servicesVisibleTo(proxy.namespace).filter((s) => scopeAdmits(scope, s))).slice();
   }
 
   allGateways(): readonly Gateway[] {
@@ -124,17 +139,22 @@ export class MeshSnapshot {
    * `clientNamespace` can see. A VS without `gateways` binds to `mesh`.
    */
   virtualServicesFor(gateway: string, clientNamespace: string): VirtualService[] {
-    return this.virtualServices.filter((vs) => {
-      if (!isVisible(vs.spec.exportTo, vs.metadata.namespace, clientNamespace) && gateway === 'mesh') return false;
-      return boundGateways(vs).includes(gateway);
-    });
+    const all = this.memoized(`vs\0${gateway}\0${clientNamespace}`, () =>
+      this.virtualServices.filter((vs) => {
+        if (!isVisible(vs.spec.exportTo, vs.metadata.namespace, clientNamespace) && gateway === 'mesh') return false;
+        return boundGateways(vs).includes(gateway);
+      }),
+    );
+    return all.slice();
   }
 
   /** VirtualServices (bound to `gateway`) with a host matching `hostname`. */
   virtualServicesForHost(hostname: string, gateway: string, clientNamespace: string): VirtualService[] {
-    return this.virtualServicesFor(gateway, clientNamespace).filter((vs) =>
-      (vs.spec.hosts ?? []).some((h) => hostsOverlap(resolveHost(h, vs.metadata.namespace, this.mesh.domainSuffix), hostname)),
+    const bound = this.memoized(`vsHosts\0${gateway}\0${clientNamespace}`, () =>
+      this.virtualServicesFor(gateway, clientNamespace).map((vs) => ({ vs, hosts: (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, this.mesh.domainSuffix)) })),
     );
+    if (bound.length === 0) return [];
+    return bound.filter((b) => b.hosts.some((h) => hostsOverlap(h, hostname))).map((b) => b.vs);
   }
 
   /**
@@ -143,6 +163,11 @@ export class MeshSnapshot {
    * wildcard. https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
    */
   destinationRuleFor(hostname: string, clientNamespace: string): DestinationRule | undefined {
+    if (this.destinationRules.length === 0) return undefined;
+    return this.memoized(`dr\0${clientNamespace}\0${hostname}`, () => this.findDestinationRule(hostname, clientNamespace));
+  }
+
+  private findDestinationRule(hostname: string, clientNamespace: string): DestinationRule | undefined {
     const candidates = this.destinationRules.filter(
       (dr) =>
         isVisible(dr.spec.exportTo, dr.metadata.namespace, clientNamespace) &&
@@ -169,12 +194,29 @@ export class MeshSnapshot {
         out.push({ address: e.address, port: endpointPort(port, e.ports), labels, locality: e.locality ?? '', weight: e.weight || 1, serviceAccount: e.serviceAccount, ...tlsMode(hasIstioSidecar(undefined, labels)) });
       }
     } else if (service.selector) {
-      for (const w of this.workloadsByNamespace.get(service.namespace) ?? []) {
-        if (!matchesSelector(w.labels, service.selector) || !matchesSelector(w.labels, subsetLabels)) continue;
+      for (const w of this.workloads.select(service.namespace, service.selector)) {
+        if (!matchesSelector(w.labels, subsetLabels)) continue;
         out.push({ address: w.address, port: endpointPort(port, w.ports), labels: w.labels, locality: w.locality ?? '', weight: w.weight || 1, serviceAccount: w.serviceAccount, ...tlsMode(hasIstioSidecar(w.source, w.labels)) });
       }
     }
     return out.sort((a, b) => cmp(a.locality, b.locality) || cmp(a.address, b.address) || a.port - b.port);
+  }
+
+  /** A workload by namespace and name. */
+  workload(namespace: string, name: string): Workload | undefined {
+    return this.workloads.workload(namespace, name);
+  }
+
+  /** Hostnames of the services whose selector selects `w` (whose endpoints `w` is one of). */
+  servicesSelecting(w: Workload): string[] {
+    return (this.selectorServicesByNamespace.get(w.namespace) ?? []).filter((s) => matchesSelector(w.labels, s.selector)).map((s) => s.hostname);
+  }
+
+  private memoized<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = compute();
+    this.memo.set(key, v);
+    return v;
   }
 }
 
