@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerConfigCommands } from './commands/config-commands';
 import { registerExplain } from './commands/explain';
+import { registerProxyConfig } from './commands/proxy-config';
 import { registerProxyStatus } from './commands/proxy-status';
 import { up } from './up/up';
 import { DEFAULT_STATE_DIR } from './up/mesh-state-file';
@@ -26,6 +27,7 @@ program
   });
 registerConfigCommands(program);
 registerProxyStatus(program);
+registerProxyConfig(program);
 registerAnalyze(program);
 registerExplain(program);
 
