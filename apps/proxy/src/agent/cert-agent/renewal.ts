@@ -1,12 +1,15 @@
 /**
  * When to renew: at half the certificate's lifetime, give or take 10 % of that half (jitter, so a
  * fleet issued together does not renew together), as istio-agent's SECRET_GRACE_PERIOD_RATIO 0.5
- * with jitter. Never negative.
+ * with jitter. The lifetime counts from when we got it, not from notBefore: Citadel backdates
+ * notBefore by a minute for clock skew, which would make a short-lived certificate look half
+ * spent on arrival. Never negative.
  */
 export function renewalDelayMs(notBefore: number, notAfter: number, now: number, rng: () => number = Math.random): number {
-  const half = (notAfter - notBefore) / 2;
+  const start = Math.max(notBefore, now);
+  const half = (notAfter - start) / 2;
   const jitter = (rng() * 2 - 1) * 0.1 * half;
-  return Math.max(0, notBefore + half + jitter - now);
+  return Math.max(0, start + half + jitter - now);
 }
 
 /** Retry back-off after `failures` consecutive failures: 1 s doubling up to 60 s, with full jitter in [50 %, 100 %]. */
