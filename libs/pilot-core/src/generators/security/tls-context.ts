@@ -96,14 +96,10 @@ export function istioMutualTransportSocket(subjectAltNames: readonly string[], s
   return tlsTransportSocket({ '@type': TypeUrl.UpstreamTlsContext, commonTlsContext: common, sni });
 }
 
-/**
- * Plaintext. Istio sends `typed_config: RawBuffer`; the codec does not load raw_buffer.proto, and
- * Envoy (which no longer looks extensions up by name) resolves a TypedStruct to the extension of
- * its inner type URL, so the same RawBuffer config travels as a TypedStruct.
- */
+/** Plaintext, as Istio sends it: `typed_config` RawBuffer (an empty message). */
 export const RAW_BUFFER_TRANSPORT_SOCKET: TransportSocket = {
   name: FilterName.RawBuffer,
-  typedConfig: { '@type': TypeUrl.TypedStruct, typeUrl: TypeUrl.RawBuffer, value: {} },
+  typedConfig: { '@type': TypeUrl.RawBuffer },
 };
 
 /** Istio's SNI for in-mesh mTLS (`BuildDNSSrvSubsetKey`): `outbound_.<port>_.<subset>_.<host>`. */
