@@ -134,6 +134,42 @@ spec:
   });
 });
 
+describe('a large apply (written concurrently)', () => {
+  const many = (n: number, port = 443, from = 0) =>
+    Array.from({ length: n }, (_, i) => `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: bulk-${from + i}, namespace: bulk}\nspec:\n  hosts: [bulk-${from + i}.example.com]\n  ports: [{number: ${port}, name: tls, protocol: TLS}]\n  resolution: DNS\n`).join('---\n');
+
+  it('writes every resource in document order with its revision, and derives every registry record', async () => {
+    const reply = await apply(many(200));
+    expect(reply.accepted).toBe(true);
+    expect(reply.results.map((r) => r.name)).toEqual(Array.from({ length: 200 }, (_, i) => `bulk-${i}`));
+    expect(new Set(reply.results.map((r) => r.outcome))).toEqual(new Set(['created']));
+    const kv = await snapshot(h.configKv);
+    for (const r of reply.results) expect(kv[`ServiceEntry/bulk/${r.name}`].revision).toBe(r.revision);
+    await waitFor(async () => (await h.registryKv.keys()).filter((k) => k.startsWith('service/bulk/')).length === 200);
+  });
+
+  it('writes nothing when one resource of the batch is owned by a file', async () => {
+    await h.configKv.put('ServiceEntry/bulk/bulk-200', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'bulk-200', namespace: 'bulk', generation: 1 },
+      spec: { hosts: ['bulk-200.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' },
+      source: 'file:bulk.yaml',
+    });
+    const before = await snapshot(h.configKv);
+    const reply = await apply(many(201, 8443));
+    expect(reply.accepted).toBe(false);
+    expect(reply.results[200]).toMatchObject({ name: 'bulk-200', outcome: 'invalid' });
+    expect(reply.results[0].outcome).toBe('configured'); // would-be outcome
+    expect(await snapshot(h.configKv)).toEqual(before);
+    const refs = Array.from({ length: 201 }, (_, i) => ({ kind: 'ServiceEntry', namespace: 'bulk', name: `bulk-${i}` }));
+    await h.configKv.delete('ServiceEntry/bulk/bulk-200');
+    const del = await h.client.request(GalleyDelete, { refs, defaultNamespace: 'default' });
+    expect(del.results.filter((r) => r.outcome === 'deleted')).toHaveLength(200);
+    await waitFor(async () => (await h.registryKv.keys()).filter((k) => k.startsWith('service/bulk/')).length === 0);
+  });
+});
+
 describe('delete', () => {
   it('deletes by refs and by documents, reporting not-found', async () => {
     const byRefs = await h.client.request(GalleyDelete, {

@@ -5,7 +5,8 @@ import { applyReply, deleteReply, isAcceptable } from '../ingest/apply-outcomes'
 import { refsFromDocuments } from '../ingest/delete-refs';
 import type { PlannedWrite } from '../ingest/plan-writes';
 import { validateDocuments } from '../ingest/validate-documents';
-import { ConfigStore } from '../stores/config-store.service';
+import { mapLimit } from '../platform/map-limit';
+import { ConfigStore, KV_CONCURRENCY } from '../stores/config-store.service';
 import { RESOURCE_VALIDATOR, type ResourceValidator } from '../validation/resource-validator';
 
 export interface ApplyCommand {
@@ -24,10 +25,13 @@ export interface DeleteCommand {
 }
 
 /**
- * `meshctl apply` / `meshctl delete` over NATS. Validation is all-or-nothing: if any document or
- * resource is invalid (or owned by a file), nothing is written. Writes then go one resource at a
- * time, each compare-and-set; KV has no multi-key transactions, so a failure mid-way (NATS down)
- * can leave the earlier resources written, which the reply reports.
+ * `meshctl apply` / `meshctl delete` over NATS. Validation is all-or-nothing: every document is
+ * validated and every resource planned against the stored state (ownership, compare-and-set
+ * revision) before anything is written; if any is invalid or owned by a file, nothing is written.
+ * Writes then go {@link KV_CONCURRENCY} at a time, each compare-and-set at its planned revision
+ * (re-planned if the key moved meanwhile). KV has no multi-key transactions: if a write fails
+ * (NATS down), no further write starts, the ones in flight finish, and the request fails; the
+ * resources already written stay written, as with one-at-a-time writes.
  */
 @Injectable()
 export class ApplyService {
@@ -42,13 +46,10 @@ export class ApplyService {
     const report = validateDocuments(cmd.documents, cmd.defaultNamespace, this.validator);
     const plan = { report, writes: await this.store.plan(report.valid, cmd.source) };
     if (!isAcceptable(plan) || cmd.dryRun) return applyReply(plan, isAcceptable(plan));
-    const writes: PlannedWrite[] = [];
+    const committed = await mapLimit(report.valid, KV_CONCURRENCY, (res, i) => this.store.commitPlanned(res, plan.writes[i], cmd.source));
+    const writes: PlannedWrite[] = committed.map((c) => c.plan);
     const revisions = new Map<string, number>();
-    for (const res of report.valid) {
-      const { plan: done, revision } = await this.store.commit(res, cmd.source);
-      writes.push(done);
-      if (revision !== undefined) revisions.set(done.key, revision);
-    }
+    for (const c of committed) if (c.revision !== undefined) revisions.set(c.plan.key, c.revision);
     const final = { report, writes };
     const reply = applyReply(final, isAcceptable(final), revisions);
     this.logger.log(`apply from ${cmd.source}: ${summary(reply)}`);
@@ -68,13 +69,10 @@ export class ApplyService {
     const plans = await this.store.planDeletes(refs, source);
     const acceptable = !errors.length && plans.every((p) => p.action !== 'conflict');
     if (!acceptable) return deleteReply(plans, false, errors);
-    const done = [];
+    const deleted = await mapLimit(refs, KV_CONCURRENCY, (ref) => this.store.commitDelete(ref, source));
+    const done = deleted.map((r) => r.plan);
     const revisions = new Map<string, number>();
-    for (const ref of refs) {
-      const r = await this.store.commitDelete(ref, source);
-      done.push(r.plan);
-      if (r.revision !== undefined) revisions.set(r.plan.key, r.revision);
-    }
+    for (const r of deleted) if (r.revision !== undefined) revisions.set(r.plan.key, r.revision);
     const reply = deleteReply(done, done.every((p) => p.action !== 'conflict'), errors, revisions);
     this.logger.log(`delete from ${source}: ${summary(reply)}`);
     return reply;

@@ -4,9 +4,17 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CurrentConfig, type PlannedDelete, type PlannedWrite, planDelete, planWrite } from '../ingest/plan-writes';
 import type { ValidResource } from '../ingest/validate-documents';
 import { CLOCK, type Clock } from '../platform/clock';
+import { mapLimit } from '../platform/map-limit';
 import { CONFIG_KV } from './kv-tokens';
 
 const MAX_ATTEMPTS = 5;
+/** KV requests in flight at most for one batch (reads when planning, writes when committing). */
+export const KV_CONCURRENCY = 64;
+/** From this many resources on, a plan lists the bucket's keys once instead of reading each key. */
+const LIST_KEYS_FROM = 32;
+
+/** What the config store needs of its bucket (a {@link KvStore}; narrowed so tests can fake it). */
+export type ConfigKv = Pick<KvStore, 'get' | 'create' | 'update' | 'delete' | 'keys' | 'entries'>;
 
 export interface StoredEntry {
   key: string;
@@ -24,7 +32,7 @@ export class ConfigStore {
   private readonly logger = new Logger(ConfigStore.name);
 
   constructor(
-    @Inject(CONFIG_KV) readonly kv: KvStore,
+    @Inject(CONFIG_KV) readonly kv: ConfigKv,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -41,10 +49,36 @@ export class ConfigStore {
     return { value: parsed.value, revision: e.revision };
   }
 
-  /** Plans every resource against the stored state (no writes). */
+  /**
+   * Plans every resource against the stored state (no writes). A large batch lists the bucket's
+   * live keys once and reads only the keys that exist (a batch of new resources reads nothing
+   * else); a key created after the listing shows up as a create that conflicts at commit time,
+   * where it is re-planned against fresh state.
+   */
   async plan(resources: readonly ValidResource[], source: string): Promise<PlannedWrite[]> {
     const now = new Date(this.clock.now()).toISOString();
-    return Promise.all(resources.map(async (r) => planWrite(r, await this.current(r.ref), source, now)));
+    const live = resources.length >= LIST_KEYS_FROM ? new Set(await this.kv.keys()) : undefined;
+    return mapLimit(resources, KV_CONCURRENCY, async (r) => {
+      const absent = live && !live.has(ConfigBucket.key(r.ref.kind, r.ref.namespace, r.ref.name));
+      return planWrite(r, absent ? undefined : await this.current(r.ref), source, now);
+    });
+  }
+
+  /**
+   * Carries out a write planned by {@link plan} without reading the key again: create, or update
+   * compare-and-set at the planned revision. If the key moved since, it is re-planned and written
+   * as {@link commit} does.
+   */
+  async commitPlanned(res: ValidResource, planned: PlannedWrite, source: string): Promise<{ plan: PlannedWrite; revision?: number }> {
+    try {
+      if (planned.action === 'create') return { plan: planned, revision: await this.kv.create(planned.key, planned.value) };
+      if (planned.action === 'update') return { plan: planned, revision: await this.kv.update(planned.key, planned.value, planned.expectedRevision) };
+      if (planned.action === 'none') return { plan: planned, revision: planned.revision };
+    } catch (err) {
+      if (!isBusError(err, 'kv-conflict')) throw err;
+      this.logger.debug(`${planned.key} changed since it was planned; re-planning`);
+    }
+    return this.commit(res, source);
   }
 
   /**
@@ -67,7 +101,7 @@ export class ConfigStore {
   }
 
   async planDeletes(refs: readonly ResourceRef[], source: string): Promise<PlannedDelete[]> {
-    return Promise.all(refs.map(async (ref) => planDelete(ref, await this.current(ref), source)));
+    return mapLimit(refs, KV_CONCURRENCY, async (ref) => planDelete(ref, await this.current(ref), source));
   }
 
   /** Deletes `ref` compare-and-set, re-planning on conflict. */

@@ -44,10 +44,14 @@ export class RegistryStore {
     return { record, revision: e.revision };
   }
 
-  /** Writes `record` under `key` unless another owner holds the key or nothing changed. */
-  async put(key: string, record: RegistryRecord, owns: OwnsRecord): Promise<RegistryWriteResult> {
+  /**
+   * Writes `record` under `key` unless another owner holds the key or nothing changed. `seen` is
+   * the key's state as the caller last saw it (null: absent), used for the first attempt instead
+   * of a read; if it is stale the compare-and-set fails and the key is read and retried.
+   */
+  async put(key: string, record: RegistryRecord, owns: OwnsRecord, seen?: { value: unknown; revision: number } | null): Promise<RegistryWriteResult> {
     for (let attempt = 1; ; attempt++) {
-      const e = await this.kv.get(key);
+      const e = attempt === 1 && seen !== undefined ? (seen ?? undefined) : await this.kv.get(key);
       const existing = e ? parseRecord(key, e.value) : undefined;
       if (existing && !owns(existing.source)) return 'conflict';
       if (existing && sameJson(existing, record)) return 'unchanged';
