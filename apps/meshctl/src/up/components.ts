@@ -39,11 +39,20 @@ export function pilotSpec(cp: ControlPlaneEndpoints): ProcessSpec {
   };
 }
 
-export function gatewaySpec(cp: ControlPlaneEndpoints, ip: string): ProcessSpec {
+/**
+ * How a proxy joins the mesh securely: its agent gets a workload certificate from Citadel with the
+ * bootstrap token meshctl minted for it, and it reaches Pilot on the TLS port, verified against
+ * the mesh root (Istio: CA_ADDR, the service-account token, and istiod's port 15012).
+ */
+function meshAccess(cp: ControlPlaneEndpoints, tokenFile: string): string[] {
+  return ['--ca-addr', `127.0.0.1:${cp.citadelGrpcPort}`, '--ca-token-file', tokenFile, '--pilot', `${cp.pilotHost}:${cp.pilotSecurePort}`, '--pilot-tls'];
+}
+
+export function gatewaySpec(cp: ControlPlaneEndpoints, ip: string, tokenFile: string): ProcessSpec {
   return {
     name: 'istio-ingressgateway',
     command: process.execPath,
-    args: [app('proxy'), '--type', 'router', '--ip', ip, '--namespace', 'istio-system', '--workload', 'istio-ingressgateway', '--service-account', 'istio-ingressgateway', '--labels', 'app=istio-ingressgateway,istio=ingressgateway', '--pilot', `${cp.pilotHost}:${cp.pilotGrpcPort}`],
+    args: [app('proxy'), '--type', 'router', '--ip', ip, '--namespace', 'istio-system', '--workload', 'istio-ingressgateway', '--service-account', 'istio-ingressgateway', '--labels', 'app=istio-ingressgateway,istio=ingressgateway', ...meshAccess(cp, tokenFile)],
     ready: /proxy ready/,
   };
 }
@@ -71,7 +80,7 @@ export function appSpec(w: PlannedWorkload, sampleDir: string): ProcessSpec {
 }
 
 /** The sidecar of a workload: inbound on the service ports, forwarding to the app ports. */
-export function sidecarSpec(w: PlannedWorkload, cp: ControlPlaneEndpoints): ProcessSpec {
+export function sidecarSpec(w: PlannedWorkload, cp: ControlPlaneEndpoints, tokenFile: string): ProcessSpec {
   const labels = Object.entries(w.labels).map(([k, v]) => `${k}=${v}`).join(',');
   return {
     name: `${w.name}-sidecar`,
@@ -86,7 +95,7 @@ export function sidecarSpec(w: PlannedWorkload, cp: ControlPlaneEndpoints): Proc
       '--service-account', w.serviceAccount,
       '--labels', labels,
       ...w.ports.flatMap((p) => ['--inbound', `${p.name}:${p.port}=${w.ip}:${p.appPort}`]),
-      '--pilot', `${cp.pilotHost}:${cp.pilotGrpcPort}`,
+      ...meshAccess(cp, tokenFile),
     ],
     ready: /proxy ready/,
   };

@@ -4,6 +4,7 @@ import { MeshClient } from '../client/mesh-client';
 import { printReply } from '../commands/report';
 import { appSpec, citadelSpec, type ControlPlaneEndpoints, galleySpec, gatewaySpec, pilotSpec, REPO_ROOT, sidecarSpec } from './components';
 import { parseWorkloadsFile, planWorkloads } from './mesh-plan';
+import { mintBootstrapTokens } from './identities';
 import { removeStateFile, writeStateFile } from './mesh-state-file';
 import { findOnPath, NATS_MISSING, natsServerSpec } from './nats';
 import { type ProcessSpec, Supervisor } from './supervisor';
@@ -62,10 +63,14 @@ export async function up(o: UpOptions): Promise<void> {
   const start = (spec: ProcessSpec) => () => sup.start(spec);
   steps.push(['galley', start(galleySpec(cp, o.configDir))], [`citadel (CA on 127.0.0.1:${o.citadelGrpcPort})`, start(citadelSpec(cp, stateDir))], ['pilot', start(pilotSpec(cp))]);
   steps.push(['mesh config (samples/' + o.sample + '/mesh.yaml)', () => applySampleConfig(cp.natsUrl, sampleDir)]);
-  steps.push([`ingress gateway (${o.gatewayIp})`, start(gatewaySpec(cp, o.gatewayIp))]);
+  const gateway = { name: 'istio-ingressgateway', namespace: 'istio-system', serviceAccount: 'istio-ingressgateway' };
+  let tokens = new Map<string, string>();
+  steps.push([`workload identities (bootstrap tokens from Citadel in ${path.join(stateDir, 'identities')})`, async () => void (tokens = await mintBootstrapTokens(natsUrl, stateDir, [gateway, ...workloads]))]);
+  const token = (name: string) => tokens.get(name) ?? '';
+  steps.push([`ingress gateway (${o.gatewayIp})`, () => sup.start(gatewaySpec(cp, o.gatewayIp, token(gateway.name)))]);
   for (const w of workloads) {
     steps.push([`${w.name} app (${w.ip}:${w.ports[0].appPort})`, start(appSpec(w, sampleDir))]);
-    steps.push([`${w.name} sidecar (${w.ip})`, start(sidecarSpec(w, cp))]);
+    steps.push([`${w.name} sidecar (${w.ip})`, () => sup.start(sidecarSpec(w, cp, token(w.name)))]);
   }
   console.log(`starting a local mesh with the ${o.sample} sample (logs in ${logDir})`);
   try {
