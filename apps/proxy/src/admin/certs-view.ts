@@ -1,9 +1,10 @@
 import type { CertAgentState } from '../agent/cert-agent/cert-agent';
 import type { CertificateDetails, SecretStore } from '../tls/secret-store';
 
-/** One certificate as Envoy's /certs prints it (CertificateDetails in admin/v3/certs.proto). */
-function details(d: CertificateDetails): object {
+/** One certificate as Envoy's /certs prints it (CertificateDetails in admin/v3/certs.proto); `path` names the secret. */
+function details(secret: string, d: CertificateDetails): object {
   return {
+    path: secret,
     serial_number: d.serialNumber,
     subject: d.subject,
     issuer: d.issuer,
@@ -22,7 +23,7 @@ function details(d: CertificateDetails): object {
 export function certsView(secrets: SecretStore, agent: CertAgentState | undefined): object {
   return {
     certificates: secrets.all().map((s) =>
-      s.kind === 'certificate' ? { name: s.name, version: s.version, cert_chain: [details(s.leaf)] } : { name: s.name, version: s.version, ca_cert: s.roots.map(details) },
+      s.kind === 'certificate' ? { name: s.name, version: s.version, cert_chain: [details(s.name, s.leaf)] } : { name: s.name, version: s.version, ca_cert: s.roots.map((r) => details(s.name, r)) },
     ),
     ...(agent ? { agent } : {}),
   };

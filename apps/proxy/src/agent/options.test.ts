@@ -35,3 +35,29 @@ describe('agent options', () => {
     expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual(['type', 'ip', 'inbound[0]', 'pilot', 'labels', 'adminPort']);
   });
 });
+
+describe('certificate agent and Pilot TLS flags', () => {
+  it('enables the agent with --ca-addr and a token file; defaults trust domain cluster.local and 24h', () => {
+    const r = parseAgentOptions({ caAddr: '127.0.0.1:15012', caTokenFile: '/var/run/token' });
+    expect(r.ok && r.value).toMatchObject({ trustDomain: 'cluster.local', ca: { addr: '127.0.0.1:15012', tokenFile: '/var/run/token', certTtlMs: 86_400_000 } });
+    expect(parseAgentOptions({}).ok && parseAgentOptions({}).ok).toBe(true);
+    const none = parseAgentOptions({});
+    expect(none.ok && none.value.ca).toBeUndefined();
+  });
+
+  it('--pilot-tls verifies Pilot as spiffe://<td>/ns/mizzen-system/sa/pilot unless --pilot-san says otherwise', () => {
+    const r = parseAgentOptions({ caAddr: 'citadel:15012', caTokenFile: 't', trustDomain: 'example.org', pilotTls: true });
+    expect(r.ok && r.value.pilotTls).toEqual({ san: 'spiffe://example.org/ns/mizzen-system/sa/pilot' });
+    const s = parseAgentOptions({ caRootFile: '/root.pem', pilotTls: 'true', pilotSan: 'spiffe://x/ns/y/sa/z' });
+    expect(s.ok && s.value.pilotTls).toEqual({ san: 'spiffe://x/ns/y/sa/z' });
+  });
+
+  it('collects every bad certificate flag', () => {
+    const r = parseAgentOptions({ caAddr: 'citadel', certTtl: 'soon', trustDomain: 'Bad Domain', pilotTls: true, pilotSan: undefined });
+    expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual(['trustDomain', 'certTtl', 'caAddr', 'caTokenFile']);
+    const orphan = parseAgentOptions({ caTokenFile: 't', pilotSan: 'spiffe://x' });
+    expect(orphan.ok ? [] : orphan.errors.map((e) => e.path)).toEqual(['caTokenFile', 'pilotSan']);
+    const rootless = parseAgentOptions({ pilotTls: true });
+    expect(rootless.ok ? [] : rootless.errors.map((e) => `${e.path}: ${e.message}`)).toEqual(["pilotTls: needs a root to verify Pilot with: --ca-addr (the agent's ROOTCA) or --ca-root-file"]);
+  });
+});

@@ -39,6 +39,7 @@ export class TlsContextSource {
       cert: cert ? cert.certificateChain : c.certificateChain,
       key: cert ? cert.privateKey : c.privateKey,
       ca: ca ? ca.trustedCa : c.trustedCa,
+      crl: c.crl,
       minVersion: c.minVersion,
       maxVersion: c.maxVersion,
       ciphers: c.ciphers,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
+import tls from 'node:tls';
 import { splitPemCertificates } from '@mizzen/pki';
 import { certificateNames } from './certificate-names';
 
@@ -61,7 +62,8 @@ export function certificateDetails(pem: string, now = Date.now()): CertificateDe
 /**
  * The secrets TLS contexts refer to by SDS name, as Istio's agent serves them: `default` and
  * `ROOTCA` from the certificate agent, and `file-cert:<chain>~<key>` / `file-root:<bundle>`
- * (Istio's names for DestinationRule certificate files) read from disk on first use. Whatever
+ * (Istio's names for DestinationRule certificate files) read from disk on first use;
+ * `file-root:system` is the system trust store (node's bundled Mozilla roots). Whatever
  * `sds_config` a context carries, the name is resolved here. Consumers either subscribe to
  * `update` or compare `version` before each handshake, so a rotation reaches new handshakes
  * without touching open connections.
@@ -139,6 +141,7 @@ export class SecretStore extends EventEmitter<{ update: [name: string] }> {
       if (!chain || !key) throw new Error('expected file-cert:<chain file>~<key file>');
       return this.setCertificate(name, fs.readFileSync(chain, 'utf8'), fs.readFileSync(key, 'utf8'));
     }
+    if (name === 'file-root:system') return this.setTrustBundle(name, tls.rootCertificates);
     if (name.startsWith('file-root:')) return this.setTrustBundle(name, [fs.readFileSync(name.slice('file-root:'.length), 'utf8')]);
     return undefined;
   }

@@ -33,6 +33,8 @@ export interface CommonTlsConfig {
   certificateSecret?: SecretRef;
   /** PEM CA bundle (validation_context.trusted_ca). */
   trustedCa?: string;
+  /** PEM CRLs (validation context `crl`, DestinationRule `caCrl`): every certificate of the peer's chain is checked. */
+  crl?: string;
   /** validation_context_sds_secret_config, or combined_validation_context's SDS part. */
   validationSecret?: SecretRef;
   /** The peer must carry a SAN matching one of these (empty: any verified peer). */

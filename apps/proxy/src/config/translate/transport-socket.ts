@@ -90,12 +90,11 @@ function sanMatchers(v: ValidationContextBody, path: string, issues: Issues): Sa
 /** Validation fields we cannot honour: accepting them silently could accept a peer Envoy would refuse. */
 function validationChecks(v: ValidationContextBody, path: string, issues: Issues): void {
   if (v.caCertificateProviderInstance) issues.error(at(path, 'caCertificateProviderInstance'), 'certificate providers are not supported');
-  if (v.crl) issues.error(at(path, 'crl'), 'certificate revocation lists are not supported');
   if (v.allowExpiredCertificate) issues.warn(at(path, 'allowExpiredCertificate'), 'not honoured: expired certificates are refused');
   if (v.maxVerifyDepth) issues.warn(at(path, 'maxVerifyDepth'), "not applied; OpenSSL's default depth is used");
 }
 
-type Validation = Pick<CommonTlsConfig, 'trustedCa' | 'validationSecret' | 'matchSubjectAltNames'>;
+type Validation = Pick<CommonTlsConfig, 'trustedCa' | 'crl' | 'validationSecret' | 'matchSubjectAltNames'>;
 
 /** validation_context | validation_context_sds_secret_config | combined_validation_context. */
 function validation(c: xds.CommonTlsContext, path: string, issues: Issues): Validation {
@@ -104,7 +103,11 @@ function validation(c: xds.CommonTlsContext, path: string, issues: Issues): Vali
   const inline = (v: ValidationContextBody | undefined, p: string): Validation => {
     if (!v) return { matchSubjectAltNames: [] };
     validationChecks(v, p, issues);
-    return { trustedCa: v.trustedCa ? dataSource(v.trustedCa, at(p, 'trustedCa'), issues) : undefined, matchSubjectAltNames: sanMatchers(v, p, issues) };
+    return {
+      trustedCa: v.trustedCa ? dataSource(v.trustedCa, at(p, 'trustedCa'), issues) : undefined,
+      crl: v.crl ? dataSource(v.crl, at(p, 'crl'), issues) : undefined,
+      matchSubjectAltNames: sanMatchers(v, p, issues),
+    };
   };
   if (c.combinedValidationContext) {
     const p = at(path, 'combinedValidationContext');
@@ -138,7 +141,7 @@ function certificate(c: xds.CommonTlsContext, path: string, issues: Issues): Cer
 /** Builds a secure context once so a bad inline key, certificate, CA or cipher list rejects the config. */
 function checkMaterial(cfg: CommonTlsConfig, path: string, issues: Issues): void {
   try {
-    tls.createSecureContext({ cert: cfg.certificateChain, key: cfg.privateKey, ca: cfg.trustedCa, ciphers: cfg.ciphers, minVersion: cfg.minVersion, maxVersion: cfg.maxVersion });
+    tls.createSecureContext({ cert: cfg.certificateChain, key: cfg.privateKey, ca: cfg.trustedCa, crl: cfg.crl, ciphers: cfg.ciphers, minVersion: cfg.minVersion, maxVersion: cfg.maxVersion });
   } catch (err) {
     issues.error(path, `invalid TLS material: ${err instanceof Error ? err.message : String(err)}`);
   }
