@@ -3,6 +3,7 @@ import { parseProxyNode } from '@mizzen/mesh-model';
 import { adsServiceDefinition, type DeltaDiscoveryRequest, type DiscoveryRequest, type XdsNode } from '@mizzen/xds-codec';
 import type { ProxyNode } from '@mizzen/mesh-model';
 import type { ResourceTypeUrl } from '@mizzen/xds-types';
+import { ConnectLog } from './connect-log';
 import { type ConnectionDeps, XdsConnection } from './connection';
 import type { ConnectionRegistry } from './connections';
 import { DeltaXdsConnection } from './delta-connection';
@@ -34,12 +35,15 @@ const DELTA: StreamFlavour<DeltaDiscoveryRequest, DeltaXdsConnection> = {
  */
 export class AdsServer {
   private server?: grpc.Server;
+  private readonly connectLog: ConnectLog;
 
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly deps: Omit<ConnectionDeps, 'write'>,
     private readonly log: (msg: string) => void,
-  ) {}
+  ) {
+    this.connectLog = new ConnectLog(log);
+  }
 
   async listen(address: string, credentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
     const server = new grpc.Server({
@@ -67,6 +71,7 @@ export class AdsServer {
   }
 
   async close(): Promise<void> {
+    this.connectLog.flush();
     const s = this.server;
     if (!s) return;
     await new Promise<void>((resolve) => {
@@ -95,7 +100,7 @@ export class AdsServer {
           if (!parsed.ok) return fail(call, parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
           conn = flavour.create(parsed.value, { ...this.deps, write: (b, onFlushed) => void call.write(b, onFlushed ? () => onFlushed() : undefined) });
           this.registry.add(conn);
-          this.log(`connected ${conn.proxy.id} (${conn.proxy.type})`);
+          this.connectLog.connected(`${conn.proxy.id} (${conn.proxy.type})`);
         }
         if (!isResourceType(req.typeUrl)) {
           this.log(`ignoring request for unsupported type ${req.typeUrl} from ${conn.proxy.id}`);
