@@ -132,7 +132,9 @@ export async function runConvergence(s: BenchSettings, env: ConvergenceEnv, clea
     const phase: PhaseRaw = { clients: n, workers, synced: 0, connected: 0, syncSeconds: NaN, syncPilotCpuS: NaN, syncErrors: [], pilotRssBeforeMb: pilot.rssMb(), pilotRssWithClientsMb: NaN, apply: [] };
     phases.push(phase);
     let pool: ClientPool | undefined;
+    const profileThis = s.profile && n === Math.max(...p.clientCounts.filter((c) => c <= 1000));
     try {
+      const stopSyncProfile = profileThis ? await env.cp.pilot.profile() : undefined;
       const cpu0 = pilot.cpuSeconds();
       const t0 = monoMs();
       pool = await ClientPool.start(cleanup, { target: env.cp.pilotTarget, clients: n, workers, eds: { hosts: env.edsHosts }, namespace: 'default', perSecondPerWorker: p.rampPerWorker(n) });
@@ -142,6 +144,8 @@ export async function runConvergence(s: BenchSettings, env: ConvergenceEnv, clea
       phase.syncSeconds = (monoMs() - t0) / 1000;
       phase.syncPilotCpuS = pilot.cpuSeconds() - cpu0;
       phase.syncErrors = st.errors;
+      const syncProfile = await stopSyncProfile?.();
+      if (syncProfile) profiles.push({ what: `Pilot during the initial sync of ${n} clients`, summary: summarizeProfile(syncProfile) });
       s.log(`  ${n} clients: ${st.synced} synced in ${phase.syncSeconds.toFixed(1)} s (Pilot CPU ${phase.syncPilotCpuS.toFixed(1)} s)${st.errors.length ? `; errors: ${st.errors.join('; ')}` : ''}`);
       await sleep(2000);
       phase.pilotRssWithClientsMb = pilot.rssMb();
@@ -151,7 +155,6 @@ export async function runConvergence(s: BenchSettings, env: ConvergenceEnv, clea
         continue;
       }
 
-      const profileThis = s.profile && n === Math.max(...p.clientCounts.filter((c) => c <= 1000));
       const rounds = p.applyRounds(n, s.rounds);
       for (let r = 1; r <= rounds; r++) {
         const stopProfile = profileThis && r === rounds ? await env.cp.pilot.profile() : undefined;
