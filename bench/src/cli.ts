@@ -12,6 +12,8 @@ export interface CliOptions {
   md?: string;
   /** Re-render the Markdown from an existing JSON results file (no measurement). */
   render?: string;
+  /** Replace the measured scenarios in this results file (e.g. latest.json), keeping the others. */
+  mergeInto?: string;
   help: boolean;
 }
 
@@ -26,6 +28,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-install         do not apt-get install missing tools (nginx-light, wrk, nats-server)
   --render JSON        only re-render Markdown from a results file (e.g. after editing bench/analysis.md):
                        bench/results/latest.json -> bench/RESULTS.md unless --md is given
+  --merge-into JSON    after a --scenario run, replace those scenarios in an existing results file
+                       (e.g. bench/results/latest.json, which then re-renders bench/RESULTS.md) and
+                       keep the others; the file records which scenarios were re-measured when
   --json PATH          where to write the JSON results
   --md PATH            where to write the Markdown report
                        (defaults: a full run of every scenario writes bench/results/latest.json and
@@ -45,6 +50,7 @@ export function parseCli(argv: string[]): CliOptions {
       json: { type: 'string' },
       md: { type: 'string' },
       render: { type: 'string' },
+      'merge-into': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -63,6 +69,7 @@ export function parseCli(argv: string[]): CliOptions {
     json: values.json,
     md: values.md,
     render: values.render,
+    mergeInto: values['merge-into'],
     help: values.help ?? false,
   };
 }

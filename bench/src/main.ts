@@ -11,7 +11,7 @@ import { BENCH_DIR, RESULTS_DIR } from './common/paths';
 import { loadAverage } from './common/proc-stats';
 import { TOOLS, ensureTools } from './common/system-packages';
 import { USAGE, parseCli } from './cli';
-import type { BenchResults, ScenarioResult } from './report/model';
+import { type BenchResults, mergeResults, type ScenarioResult } from './report/model';
 import { renderMarkdown } from './report/markdown';
 import { writeResults } from './report/write-results';
 import { SCENARIOS } from './scenarios';
@@ -96,6 +96,13 @@ async function main(): Promise<void> {
   };
   writeResults(results, jsonPath, mdPath, path.join(BENCH_DIR, 'analysis.md'));
   log(`wrote ${path.relative(process.cwd(), jsonPath)} and ${path.relative(process.cwd(), mdPath)}`);
+  if (cli.mergeInto) {
+    const target = path.resolve(cli.mergeInto);
+    const merged = mergeResults(JSON.parse(fs.readFileSync(target, 'utf8')) as BenchResults, results);
+    const mergedMd = target === path.resolve(RESULTS_DIR, 'latest.json') ? path.join(BENCH_DIR, 'RESULTS.md') : target.replace(/\.json$/, '.md');
+    writeResults(merged, target, mergedMd, path.join(BENCH_DIR, 'analysis.md'));
+    log(`merged ${selected.map((s) => s.name).join(', ')} into ${path.relative(process.cwd(), target)} and ${path.relative(process.cwd(), mergedMd)}`);
+  }
   for (const s of scenarios) {
     for (const h of s.headlines) log(`  ${h.verdict.padEnd(12)} ${h.label}: ${Number.isFinite(h.value.median) ? h.value.median.toFixed(3) : (h.note ?? 'n/a')} ${h.unit}${h.target ? ` (target ${h.target.op} ${h.target.value})` : ''}`);
   }

@@ -71,6 +71,10 @@ export function renderMarkdown(results: BenchResults, analysisFile: string): str
       ],
     }),
     '',
+    ...(results.remeasured ?? []).flatMap((r) => [
+      `Re-measured later and merged in: **${r.scenarios.join(', ')}**, by \`${r.command}\` (started ${r.startedAt}, commit ${r.gitCommit}; load average at start ${load(r.loadAverageAtStart)}${r.loadAverages.map((l) => `, after ${l.after} ${load(l.load)}`).join('')}). The machine rows above describe the original run.`,
+      '',
+    ]),
     'The machine is shared and was noisy during this run: other engineers were building and running test suites on the same 2 cores ' +
       '(see the load averages). Every scenario interleaves its configurations inside each round, so noise hits the figures being compared alike, ' +
       'but absolute numbers drift; compare ratios and added latencies rather than absolutes.',

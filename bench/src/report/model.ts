@@ -63,6 +63,35 @@ export interface BenchResults {
   /** Load averages after each scenario (other work on a shared machine shows here). */
   loadAverages: Array<{ after: string; load: [number, number, number] }>;
   scenarios: ScenarioResult[];
+  /** Later partial runs merged in (`--merge-into`): which scenarios each replaced. */
+  remeasured?: Remeasure[];
+}
+
+export interface Remeasure {
+  scenarios: string[];
+  command: string;
+  startedAt: string;
+  finishedAt: string;
+  gitCommit: string;
+  loadAverageAtStart: [number, number, number];
+  loadAverages: Array<{ after: string; load: [number, number, number] }>;
+}
+
+/** `base` with the scenarios of the partial run `update` replaced (or appended), and the merge recorded. */
+export function mergeResults(base: BenchResults, update: BenchResults): BenchResults {
+  const names = update.scenarios.map((s) => s.name);
+  const scenarios = base.scenarios.map((s) => update.scenarios.find((u) => u.name === s.name) ?? s);
+  for (const u of update.scenarios) if (!base.scenarios.some((s) => s.name === u.name)) scenarios.push(u);
+  const entry: Remeasure = {
+    scenarios: names,
+    command: update.command,
+    startedAt: update.startedAt,
+    finishedAt: update.finishedAt,
+    gitCommit: update.machine.gitCommit,
+    loadAverageAtStart: update.machine.loadAverageAtStart,
+    loadAverages: update.loadAverages,
+  };
+  return { ...base, scenarios, remeasured: [...(base.remeasured ?? []).filter((r) => r.scenarios.some((n) => !names.includes(n))), entry] };
 }
 
 export function verdict(value: number, t: Target | undefined): Verdict {
