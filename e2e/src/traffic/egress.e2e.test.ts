@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { waitFor } from '@mizzen/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,17 @@ import { HttpbinMesh } from './support/httpbin-mesh';
 const BLOCK = '127.77.8';
 const EXTERNAL = `${BLOCK}.50`;
 const EGRESS_GW = `${BLOCK}.101`;
+
+/** Whether something accepts TCP connections on host:port. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, host, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
 
 interface Seen {
   path: string;
@@ -86,7 +98,7 @@ spec:
   ports: [{number: 8080, name: http, protocol: HTTP}]
   endpoints: [{address: ${EXTERNAL}}]
 `);
-    await mesh.waitForConfig(mesh.sleepIp, 'the ServiceEntry route', (d) => d.values('domains').some((x) => Array.isArray(x) && x.includes('external.example.com:8080')));
+    await mesh.waitForConfig(mesh.sleepIp, 'the ServiceEntry route and endpoint', (d) => d.values('domains').some((x) => Array.isArray(x) && x.includes('external.example.com:8080')) && d.values('address').includes(EXTERNAL));
     const r = await mesh.fetch('http://external.example.com:8080/registered');
     expect(r.status, r.body).toBe(200);
     expect(r.headers['x-external']).toBe('yes');
@@ -97,7 +109,9 @@ spec:
   it('routes mesh traffic for the external host through an egress gateway (Istio egress gateway task)', async () => {
     // meshctl up starts only the ingress gateway, so the egress gateway proxy is started here: the
     // same proxy binary as a router with the istio=egressgateway labels, as Istio deploys it.
-    const egress = await mesh.startProxy('istio-egressgateway', ['--type', 'router', '--ip', EGRESS_GW, '--namespace', 'istio-system', '--workload', 'istio-egressgateway', '--service-account', 'istio-egressgateway', '--labels', 'app=istio-egressgateway,istio=egressgateway']);
+    const egress = await mesh.startProxy('istio-egressgateway', { namespace: 'istio-system', serviceAccount: 'istio-egressgateway' }, [
+      '--type', 'router', '--ip', EGRESS_GW, '--workload', 'istio-egressgateway', '--labels', 'app=istio-egressgateway,istio=egressgateway',
+    ]);
     await mesh.apply(`apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: istio-egressgateway}
@@ -129,8 +143,9 @@ spec:
   - match: [{gateways: [istio-egressgateway], port: 8080}]
     route: [{destination: {host: external.example.com, port: {number: 8080}}}]
 `);
-    await mesh.waitForConfig(EGRESS_GW, 'the egress gateway listener', (d) => d.values('portValue').includes(8080));
-    await mesh.waitForConfig(mesh.sleepIp, 'the route to the egress gateway', (d) => d.values('cluster').includes('outbound|8080||istio-egressgateway.istio-system.svc.cluster.local'));
+    await waitFor(() => accepts(EGRESS_GW, 8080), { timeoutMs: 15_000, intervalMs: 100, message: `the egress gateway never listened on 8080:\n${egress.output()}` });
+    await mesh.waitForConfig(EGRESS_GW, 'the external service endpoint on the egress gateway', (d) => d.values('address').includes(EXTERNAL));
+    await mesh.waitForConfig(mesh.sleepIp, 'the route to the egress gateway', (d) => d.values('cluster').includes('outbound|8080||istio-egressgateway.istio-system.svc.cluster.local') && d.values('address').includes(EGRESS_GW));
     const r = await mesh.fetch('http://external.example.com:8080/via-egress');
     expect(r.status, r.body).toBe(200);
     expect(r.body).toBe('external service saw /via-egress');

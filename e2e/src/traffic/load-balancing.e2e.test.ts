@@ -115,12 +115,12 @@ metadata: {name: httpbin}
     const west = `${BLOCK}.22`;
     const client = `${BLOCK}.20`;
     const sidecar = (name: string, ip: string, locality: string) =>
-      mesh.startProxy(`${name}-sidecar`, ['--type', 'sidecar', '--ip', ip, '--namespace', 'default', '--workload', name, '--service', 'geo', '--service-account', 'geo', '--labels', `app=geo,pod=${name}`, '--inbound', `http:${HTTP_PORT}=${ip}:${HTTP_PORT + APP_OFFSET}`, '--locality', locality, '--access-log', 'off']);
+      mesh.startProxy(`${name}-sidecar`, { namespace: 'default', serviceAccount: 'geo' }, ['--type', 'sidecar', '--ip', ip, '--workload', name, '--service', 'geo', '--labels', `app=geo,pod=${name}`, '--inbound', `http:${HTTP_PORT}=${ip}:${HTTP_PORT + APP_OFFSET}`, '--locality', locality, '--access-log', 'off']);
     await mesh.startHttpbinApp('geo-east', east, 'east');
     await mesh.startHttpbinApp('geo-west', west, 'west');
     await sidecar('geo-east', east, 'us-east/zone-1');
     await sidecar('geo-west', west, 'us-west/zone-2');
-    await mesh.startProxy('geo-client-sidecar', ['--type', 'sidecar', '--ip', client, '--namespace', 'default', '--workload', 'geo-client', '--labels', 'app=geo-client', '--locality', 'us-east/zone-1', '--access-log', 'off']);
+    await mesh.startProxy('geo-client-sidecar', { namespace: 'default', serviceAccount: 'geo-client' }, ['--type', 'sidecar', '--ip', client, '--workload', 'geo-client', '--labels', 'app=geo-client', '--locality', 'us-east/zone-1', '--access-log', 'off']);
     await mesh.apply(`apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: geo}

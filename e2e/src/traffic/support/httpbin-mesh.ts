@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, type NatsServer, type RunningProcess, spawnProcess, startNats, waitFor } from '@mizzen/testkit';
 import { Bus } from '@mizzen/bus';
-import { GalleyApply, GalleyDelete } from '@mizzen/contracts';
+import { CitadelToken, GalleyApply, GalleyDelete } from '@mizzen/contracts';
 import { ProxyAgent, request } from 'undici';
 import { type CliResult, MESHCTL, REPO, runNode } from '../../support/mesh';
 
@@ -38,7 +38,8 @@ export class HttpbinMesh {
     readonly stateDir: string,
     readonly ipBlock: string,
     readonly gatewayIp: string,
-    readonly pilotGrpcPort: number,
+    /** The port `meshctl up` got for each of its `--*-port` options. */
+    private readonly ports: ReadonlyMap<string, number>,
   ) {}
 
   static async start(opts: { ipBlock: string; gatewayIp: string; env?: Record<string, string> }): Promise<HttpbinMesh> {
@@ -51,8 +52,7 @@ export class HttpbinMesh {
         [MESHCTL, 'up', '--sample', 'httpbin', '--state-dir', stateDir, '--gateway-ip', opts.gatewayIp, '--ip-block', opts.ipBlock, ...ports.flatMap(([flag, port]) => [flag, String(port)])],
         { name: 'meshctl-up', env: { ...opts.env, NATS_URL: nats.url }, cwd: REPO, readyLine: /The mesh is up/, readyTimeoutMs: 90_000, killTimeoutMs: 15_000 },
       );
-      const grpc = ports.find(([flag]) => flag === '--pilot-grpc-port')?.[1] ?? 15010;
-      return new HttpbinMesh(nats, up, stateDir, opts.ipBlock, opts.gatewayIp, grpc);
+      return new HttpbinMesh(nats, up, stateDir, opts.ipBlock, opts.gatewayIp, new Map(ports));
     } catch (e) {
       await nats.stop();
       const message = `${(e as Error).message}\n${logs(stateDir)}`;
@@ -76,7 +76,7 @@ export class HttpbinMesh {
   }
 
   get pilotTarget(): string {
-    return `127.0.0.1:${this.pilotGrpcPort}`;
+    return `127.0.0.1:${this.ports.get('--pilot-grpc-port') ?? 15010}`;
   }
 
   meshctl(args: string[], input?: string): Promise<CliResult> {
@@ -150,11 +150,29 @@ export class HttpbinMesh {
     return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
   }
 
-  /** Starts one more proxy (sidecar or gateway) on this mesh's Pilot; stopped with the mesh. */
-  async startProxy(name: string, args: string[]): Promise<RunningProcess> {
-    const p = await spawnProcess(process.execPath, [PROXY_MAIN, ...args, '--pilot', this.pilotTarget], { name, readyLine: /proxy ready/, readyTimeoutMs: 30_000 });
+  /**
+   * Starts one more proxy (sidecar or gateway) that joins this mesh the way `meshctl up` starts
+   * its proxies: a bootstrap token from Citadel for `identity`, the certificate agent, and Pilot
+   * over TLS. Stopped with the mesh.
+   */
+  async startProxy(name: string, identity: { namespace: string; serviceAccount: string }, args: string[]): Promise<RunningProcess> {
+    const p = await spawnProcess(process.execPath, [PROXY_MAIN, ...args, '--namespace', identity.namespace, '--service-account', identity.serviceAccount, ...(await this.meshAccess(name, identity))], {
+      name,
+      readyLine: /proxy ready/,
+      readyTimeoutMs: 30_000,
+    });
     this.extra.push(p);
     return p;
+  }
+
+  private async meshAccess(name: string, identity: { namespace: string; serviceAccount: string }): Promise<string[]> {
+    const citadel = this.ports.get('--citadel-grpc-port');
+    const secure = this.ports.get('--pilot-secure-port');
+    if (citadel === undefined || secure === undefined) return ['--pilot', this.pilotTarget];
+    const { token } = await (await this.bus()).request(CitadelToken, { ...identity, requester: 'traffic-e2e' }, { timeoutMs: 10_000 });
+    const file = path.join(this.stateDir, `${name}.token`);
+    fs.writeFileSync(file, token, { mode: 0o600 });
+    return ['--ca-addr', `127.0.0.1:${citadel}`, '--ca-token-file', file, '--pilot', `127.0.0.1:${secure}`, '--pilot-tls'];
   }
 
   /** Starts one more httpbin app process (no sidecar); stopped with the mesh. */
