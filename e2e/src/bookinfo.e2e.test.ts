@@ -49,6 +49,19 @@ describe('Bookinfo on a local mesh (meshctl up, real processes)', () => {
     expect(page.status).toBe(200);
   });
 
+  it('meshctl proxy-config shows a sidecar\'s clusters, listeners, routes and endpoints', async () => {
+    const pc = async (view: string) => {
+      const r = await mesh.meshctl(['proxy-config', view, 'productpage-v1']);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.split('\n').map((l) => l.trim().split(/\s{3,}/));
+    };
+    expect(await pc('cluster')).toContainEqual(['reviews.default.svc.cluster.local', '9080', '-', 'outbound', 'EDS']);
+    expect((await pc('listener')).some((r) => r[1] === '15001' && r[3] === 'Route: http_proxy')).toBe(true);
+    expect((await pc('route')).some((r) => r[0] === 'http_proxy' && r[1] === 'reviews.default.svc.cluster.local:9080')).toBe(true);
+    const reviews = (await pc('endpoint')).filter((r) => r[3] === 'outbound|9080||reviews.default.svc.cluster.local');
+    expect(reviews.map((r) => r[1])).toEqual(['HEALTHY', 'HEALTHY', 'HEALTHY']);
+  });
+
   it('runs Citadel, which publishes a trust bundle with its root', async () => {
     const bus = await Bus.connect({ url: mesh.nats.url });
     try {
@@ -119,7 +132,7 @@ spec:
     expect(requests).toBeGreaterThan(5);
     const pilot = await spawnProcess(
       process.execPath,
-      [path.join(REPO, 'apps/pilot/dist/main.js'), '--nats', mesh.nats.url, '--grpc-port', String(mesh.pilotGrpcPort), '--debug-port', String(mesh.pilotDebugPort)],
+      [path.join(REPO, 'apps/pilot/dist/main.js'), '--nats', mesh.nats.url, '--grpc-port', String(mesh.pilotGrpcPort), '--secure-grpc-port', String(mesh.pilotSecurePort), '--debug-port', String(mesh.pilotDebugPort)],
       { name: 'pilot-restarted', readyLine: /pilot ready/, readyTimeoutMs: 20_000 },
     );
     restartedPilots.push(pilot);

@@ -47,6 +47,8 @@ export class TestMesh {
     readonly ipBlock: string,
     readonly pilotGrpcPort: number,
     readonly pilotDebugPort: number,
+    /** Pilot's TLS xDS port: the mesh's proxies connect here. */
+    readonly pilotSecurePort: number,
   ) {}
 
   static async start(opts: { ipBlock: string; gatewayIp: string }): Promise<TestMesh> {
@@ -59,7 +61,7 @@ export class TestMesh {
         [MESHCTL, 'up', '--state-dir', stateDir, '--gateway-ip', opts.gatewayIp, '--ip-block', opts.ipBlock, '--pilot-grpc-port', String(grpc), '--pilot-secure-port', String(secure), '--pilot-debug-port', String(debug), '--citadel-grpc-port', String(citadel)],
         { name: 'meshctl-up', env: { NATS_URL: nats.url }, cwd: REPO, readyLine: /The mesh is up/, readyTimeoutMs: 90_000, killTimeoutMs: 15_000 },
       );
-      return new TestMesh(nats, up, stateDir, opts.gatewayIp, opts.ipBlock, grpc, debug);
+      return new TestMesh(nats, up, stateDir, opts.gatewayIp, opts.ipBlock, grpc, debug, secure);
     } catch (e) {
       await nats.stop();
       throw new Error(`${(e as Error).message}\n${logs(stateDir)}`);
