@@ -5,6 +5,7 @@ import type { ConnectionManager, ListenerContext } from '../http';
 import { DownstreamCodec } from '../http/downstream-codec';
 import type { ConnectionInfo, ServedConnection } from '../net/connection';
 import { RouteTable, type RouteStore } from '../routing';
+import { networkRbacDenial } from '../security/network-rbac';
 import type { StatsScope } from '../stats';
 import { TcpProxy, type TcpProxyDeps } from '../tcp/tcp-proxy';
 import { tlsConnectionInfo } from '../tls/connection-info';
@@ -118,6 +119,9 @@ export class ChainRuntime implements ListenerContext {
       alpn = tlsInfo.alpn;
     }
     const conn: ConnectionInfo = { remoteAddress: info.remoteAddress, remotePort: info.remotePort, localAddress: info.localAddress, localPort: info.localPort, tls: tlsInfo };
+    // envoy.filters.network.rbac: before any byte reaches the HCM or an upstream connection opens.
+    const rbac = this.cfg.filter.rbac;
+    if (rbac?.length && networkRbacDenial(rbac, conn, this.deps.tcp.stats)) return void stream.destroy();
     const served = this.tcp && this.cfg.filter.kind === 'tcp' ? this.tcp.serve(stream) : await this.codec?.serve(stream, conn, alpn, touched);
     if (!served) return void stream.destroy();
     this.served.add(served);

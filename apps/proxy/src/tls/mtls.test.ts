@@ -32,9 +32,21 @@ const PERMISSIVE = 15006;
 const STRICT = 15007;
 const STRICT_OTHER_NS = 15008;
 const STRICT_TCP = 15009;
+const STRICT_TCP_RBAC = 15010;
+
+/** Istio's TCP authorization for `from: principals [cluster.local/ns/default/sa/productpage]`. */
+const allowProductpage: xds.Filter = {
+  name: 'envoy.filters.network.rbac',
+  typedConfig: { '@type': TypeUrl.NetworkRBAC, statPrefix: 'tcp.', rules: { action: 'ALLOW', policies: { 'ns[default]-policy[tcp]-rule[0]': { permissions: [{ any: true }], principals: [{ authenticated: { principalName: { exact: `spiffe://cluster.local/ns/default/sa/productpage` } } }] } } } } as xds.Any,
+};
 
 const listenerStats = (rt: ProxyRuntime, port: number) => rt.stats.scope('listener', `${B}_${port}`);
 const clusterStats = (rt: ProxyRuntime, name: string) => rt.stats.scope('cluster', name);
+
+function withFilterFirst(l: xds.Listener, f: xds.Filter): xds.Listener {
+  for (const c of l.filterChains ?? []) c.filters = [f, ...c.filters];
+  return l;
+}
 
 function storeWith(svid: IssuedSvid): SecretStore {
   const s = new SecretStore();
@@ -105,6 +117,7 @@ describe('mesh mTLS between two sidecars (SDS default / ROOTCA, SPIFFE SANs)', (
           m.inboundListener('strict', B, STRICT, 'STRICT', 'inbound|9080||'),
           m.inboundListener('strict-other-ns', B, STRICT_OTHER_NS, 'STRICT', 'inbound|9080||', 'http', ['spiffe://cluster.local/ns/other/']),
           m.inboundListener('strict-tcp', B, STRICT_TCP, 'STRICT', 'inbound|7000||', 'tcp'),
+          withFilterFirst(m.inboundListener('strict-tcp-rbac', B, STRICT_TCP_RBAC, 'STRICT', 'inbound|7000||', 'tcp'), allowProductpage),
         ],
       },
       { secrets: storeWith(reviews), log: (l) => serverLogs.push(l) },
@@ -201,6 +214,21 @@ describe('mesh mTLS between two sidecars (SDS default / ROOTCA, SPIFFE SANs)', (
     s.end('ping');
     expect((await got).data).toBe('pingbye');
     expect(listenerStats(server, STRICT_TCP).counter('ssl.handshake').value).toBe(1);
+  });
+
+  it('network RBAC on an mTLS chain sees the verified peer principal: productpage passes, another identity is closed', async () => {
+    const talk = (svid: IssuedSvid) =>
+      new Promise<string>((resolve) => {
+        const s = tls.connect({ host: B, port: STRICT_TCP_RBAC, cert: svid.chain, key: svid.key, ca: ca.root.certPem, checkServerIdentity: () => undefined }, () => s.end('ping'));
+        let data = '';
+        s.on('data', (d: Buffer) => (data += d.toString()));
+        s.on('error', () => undefined);
+        s.on('close', () => resolve(data));
+      });
+    expect(await talk(productpage)).toBe('pingbye');
+    expect(await talk(await ca.issue(`${TD}/ratings`))).toBe('');
+    expect(server.stats.counter('tcp.rbac.allowed').value).toBe(1);
+    expect(server.stats.counter('tcp.rbac.denied').value).toBe(1);
   });
 
   it('DestinationRule SIMPLE to an external TLS server: SNI sent, chain and DNS SAN verified', async () => {

@@ -64,8 +64,11 @@ function networkFilter(filters: xds.Filter[], path: string, issues: Issues): Net
     const type = f.typedConfig?.['@type'];
     const p = at(at(fp, i), 'typedConfig');
     const terminal = type === TypeUrl.HttpConnectionManager || type === TypeUrl.TcpProxy;
-    if (!terminal && type !== TypeUrl.NetworkRBAC) issues.error(at(fp, i), `network filter "${f.name}" (${type ?? 'no config'}) is not supported`);
-    else if (i !== filters.length - 1) issues.error(at(fp, i), `"${f.name}" is a terminal filter and must be last`);
+    const last = i === filters.length - 1;
+    if (type === TypeUrl.NetworkRBAC) {
+      if (last) issues.error(fp, 'the last filter must be an HttpConnectionManager or TcpProxy');
+    } else if (!terminal) issues.error(at(fp, i), `network filter "${f.name}" (${type ?? 'no config'}) is not supported`);
+    else if (!last) issues.error(at(fp, i), `"${f.name}" is a terminal filter and must be last`);
     else if (type === TypeUrl.HttpConnectionManager) out = { kind: 'http', hcm: httpConnectionManager(f.typedConfig as xds.Any & xds.HttpConnectionManager, p, issues) };
     else out = { kind: 'tcp', tcp: tcpProxy(f.typedConfig as xds.Any & xds.TcpProxy, p, issues) };
   });
