@@ -6,11 +6,16 @@ export class MeshClient {
   private constructor(private readonly bus: Bus) {}
 
   static async connect(natsUrl: string): Promise<MeshClient> {
-    const bus = await Promise.race([
-      Bus.connect({ url: natsUrl, name: 'meshctl', waitOnFirstConnect: false }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`cannot reach NATS at ${natsUrl} (is the mesh running? start it with "npm start" or set NATS_URL)`)), 5000)),
-    ]);
-    return new MeshClient(bus);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cannot reach NATS at ${natsUrl} (is the mesh running? start it with "npm start" or set NATS_URL)`)), 5000);
+    });
+    try {
+      return new MeshClient(await Promise.race([Bus.connect({ url: natsUrl, name: 'meshctl', waitOnFirstConnect: false }), timeout]));
+    } finally {
+      // A pending timer would keep meshctl alive for 5 s after its work is done.
+      clearTimeout(timer);
+    }
   }
 
   apply(documents: string, source: string, defaultNamespace: string, dryRun = false): Promise<ApplyReply> {

@@ -4,6 +4,7 @@ import type { Route } from '@mizzen/xds-types';
 import { outboundClusterName } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { expandDelegate } from './delegate';
+import { hashPolicyFor } from './hash-policy';
 import { toEnvoyRoutes } from './http-route';
 import { defaultRetryPolicy } from './route-action';
 import { ZERO_DURATION } from './durations';
@@ -42,11 +43,13 @@ export function virtualServiceRoutes(snapshot: MeshSnapshot, vss: readonly Virtu
 }
 
 /** The route a service port gets when no VirtualService applies: everything to the default cluster. */
-export function defaultRoute(snapshot: MeshSnapshot, svc: Service, port: ServicePort, withRetries = true): Route {
+export function defaultRoute(snapshot: MeshSnapshot, svc: Service, port: ServicePort, clientNamespace: string, withRetries = true): Route {
   const retry = withRetries ? defaultRetryPolicy(snapshot.mesh.defaultRetryAttempts) : undefined;
+  // A DestinationRule's consistentHash applies without a VirtualService too (Istio's default route).
+  const hashPolicy = hashPolicyFor({ host: svc.hostname, port: { number: port.number } }, { snapshot, configNamespace: svc.namespace, port: port.number, clientNamespace });
   return {
     name: 'default',
     match: { prefix: '/' },
-    route: { cluster: outboundClusterName(port.number, '', svc.hostname), timeout: ZERO_DURATION, ...(retry ? { retryPolicy: retry } : {}) },
+    route: { cluster: outboundClusterName(port.number, '', svc.hostname), timeout: ZERO_DURATION, ...(retry ? { retryPolicy: retry } : {}), ...(hashPolicy.length ? { hashPolicy } : {}) },
   };
 }
