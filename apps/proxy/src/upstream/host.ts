@@ -67,7 +67,7 @@ export class UpstreamHost {
 
   /** A raw connection to the host over its transport (TCP proxy). */
   dial(opts?: { allowHalfOpen?: boolean }): Dialled {
-    return this.opts.connector.dial(this.endpoint.host, this.endpoint.port, opts);
+    return this.opts.connector.dial(this.endpoint.host, this.endpoint.port, { ...opts, keepAliveMs: this.opts.tcpKeepaliveMs });
   }
 
   get weight(): number {
@@ -92,7 +92,7 @@ export class UpstreamHost {
       host,
       port,
       // Over TLS, offer h2 by ALPN unless the context lists its own protocols.
-      connect: o.connector.scheme === 'https' ? () => o.connector.dial(host, port, { alpn: h2Alpn(o.connector) }).socket : undefined,
+      connect: o.connector.scheme === 'https' ? () => o.connector.dial(host, port, { alpn: h2Alpn(o.connector), keepAliveMs: o.tcpKeepaliveMs }).socket : undefined,
       connectTimeoutMs: o.connectTimeoutMs,
       maxConcurrentStreams: o.maxConcurrentStreams ?? 2147483647,
       maxRequestsPerConnection: o.maxRequestsPerConnection,
@@ -109,7 +109,7 @@ export class UpstreamHost {
 
   private createPool(): Pool {
     const { connector, connectTimeoutMs, maxRequestsPerConnection, stats, maxConnections, idleTimeoutMs, tcpKeepaliveMs } = this.opts;
-    const connect = connector.connectOptions(this.endpoint.host, this.endpoint.port, connectTimeoutMs);
+    const connect = connector.connectOptions(this.endpoint.host, this.endpoint.port, connectTimeoutMs, tcpKeepaliveMs);
     const pool = new Pool(`${connector.scheme}://${this.key}`, {
       connect: tcpKeepaliveMs && typeof connect === 'object' ? { ...connect, keepAlive: true, keepAliveInitialDelay: tcpKeepaliveMs } : connect,
       ...(idleTimeoutMs ? { keepAliveTimeout: idleTimeoutMs, keepAliveMaxTimeout: idleTimeoutMs } : {}),

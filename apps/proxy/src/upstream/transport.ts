@@ -8,6 +8,14 @@ import { TlsContextSource } from '../tls/context-source';
 import { sanMismatch } from '../tls/san-match';
 import { SecretStore } from '../tls/secret-store';
 
+export interface DialOptions {
+  /** Overrides the configured ALPN list (TLS). */
+  alpn?: readonly string[];
+  allowHalfOpen?: boolean;
+  /** TCP keepalive idle time (upstream_connection_options.tcp_keepalive). */
+  keepAliveMs?: number;
+}
+
 /** A socket being connected and the event that says it is usable (TLS: handshake done, peer verified). */
 export interface Dialled {
   socket: net.Socket;
@@ -27,9 +35,9 @@ export interface UpstreamConnector {
   /** False while a secret it needs is missing (then a transport socket match is skipped). */
   usable(): boolean;
   /** Opens a connection (TCP proxy, HTTP/2 sessions); `alpn` overrides the configured ALPN list. */
-  dial(host: string, port: number, opts?: { alpn?: readonly string[]; allowHalfOpen?: boolean }): Dialled;
+  dial(host: string, port: number, opts?: DialOptions): Dialled;
   /** undici `connect` options or connector for a pool to `host:port`. */
-  connectOptions(host: string, port: number, connectTimeoutMs: number): Pool.Options['connect'];
+  connectOptions(host: string, port: number, connectTimeoutMs: number, keepAliveMs?: number): Pool.Options['connect'];
 }
 
 export const plaintextUpstream: UpstreamConnector = {
@@ -37,7 +45,7 @@ export const plaintextUpstream: UpstreamConnector = {
   scheme: 'http',
   alpn: [],
   usable: () => true,
-  dial: (host, port, opts) => ({ socket: net.connect({ host, port, noDelay: true, allowHalfOpen: opts?.allowHalfOpen }), ready: 'connect' }),
+  dial: (host, port, opts) => ({ socket: net.connect({ host, port, noDelay: true, allowHalfOpen: opts?.allowHalfOpen, keepAlive: opts?.keepAliveMs !== undefined, keepAliveInitialDelay: opts?.keepAliveMs }), ready: 'connect' }),
   connectOptions: (_host, _port, connectTimeoutMs) => ({ timeout: connectTimeoutMs }),
 };
 
@@ -93,7 +101,7 @@ export class TlsUpstream implements UpstreamConnector {
     }
   }
 
-  dial(host: string, port: number, opts: { alpn?: readonly string[]; allowHalfOpen?: boolean } = {}): Dialled {
+  dial(host: string, port: number, opts: DialOptions = {}): Dialled {
     const alpn = opts.alpn ?? this.config.alpn;
     let context: tls.SecureContext;
     try {
@@ -106,7 +114,7 @@ export class TlsUpstream implements UpstreamConnector {
     }
     const matchers = this.config.matchSubjectAltNames;
     // Our own TCP socket: TCP_NODELAY as on every upstream connection (tls.connect has no such option).
-    const tcpSocket = net.connect({ host, port, noDelay: true, allowHalfOpen: opts.allowHalfOpen });
+    const tcpSocket = net.connect({ host, port, noDelay: true, allowHalfOpen: opts.allowHalfOpen, keepAlive: opts.keepAliveMs !== undefined, keepAliveInitialDelay: opts.keepAliveMs });
     const socket = tls.connect({
       socket: tcpSocket,
       host,
@@ -137,11 +145,11 @@ export class TlsUpstream implements UpstreamConnector {
     return { socket, ready: 'secureConnect' };
   }
 
-  connectOptions(host: string, port: number, connectTimeoutMs: number): Pool.Options['connect'] {
+  connectOptions(host: string, port: number, connectTimeoutMs: number, keepAliveMs?: number): Pool.Options['connect'] {
     // HTTP/1.1 pools: never offer h2 (the cluster, not ALPN, picks the protocol).
     const alpn = this.config.alpn.filter((p) => p !== 'h2');
     return (_opts, callback) => {
-      const { socket } = this.dial(host, port, { alpn });
+      const { socket } = this.dial(host, port, { alpn, keepAliveMs });
       let done = false;
       const finish = (err: Error | null): void => {
         if (done) return;
