@@ -8,7 +8,7 @@ import { HttpbinMesh } from './support/httpbin-mesh';
 // Istio's egress tasks: "Accessing External Services" (REGISTRY_ONLY vs ALLOW_ANY, ServiceEntry)
 // and "Egress Gateways". The "external" service is a local server on a loopback address of this
 // suite's block, outside the mesh. The mesh runs with the mesh-wide REGISTRY_ONLY policy (Pilot's
-// MIZZEN_OUTBOUND_TRAFFIC_POLICY, inherited through meshctl up: Istio's
+// MIZZEN_OUTBOUND_TRAFFIC_POLICY, read by meshctl up (its --outbound-traffic-policy default): Istio's
 // meshConfig.outboundTrafficPolicy.mode).
 const BLOCK = '127.77.8';
 const EXTERNAL = `${BLOCK}.50`;

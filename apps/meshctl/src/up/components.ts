@@ -30,11 +30,11 @@ export function citadelSpec(cp: ControlPlaneEndpoints, stateDir: string): Proces
   };
 }
 
-export function pilotSpec(cp: ControlPlaneEndpoints): ProcessSpec {
+export function pilotSpec(cp: ControlPlaneEndpoints, outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY' = 'ALLOW_ANY'): ProcessSpec {
   return {
     name: 'pilot',
     command: process.execPath,
-    args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--secure-grpc-port', String(cp.pilotSecurePort), '--debug-port', String(cp.pilotDebugPort)],
+    args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--secure-grpc-port', String(cp.pilotSecurePort), '--debug-port', String(cp.pilotDebugPort), '--outbound-traffic-policy', outboundTrafficPolicy],
     ready: /pilot ready/,
   };
 }
@@ -95,6 +95,7 @@ export function sidecarSpec(w: PlannedWorkload, cp: ControlPlaneEndpoints, token
       '--service-account', w.serviceAccount,
       '--labels', labels,
       ...w.ports.flatMap((p) => ['--inbound', `${p.name}:${p.port}=${w.ip}:${p.appPort}`]),
+      ...(w.locality ? ['--locality', w.locality] : []),
       ...meshAccess(cp, tokenFile),
     ],
     ready: /proxy ready/,

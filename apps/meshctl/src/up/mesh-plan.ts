@@ -14,6 +14,8 @@ const workloadsFile = z.object({
       ports: z.array(z.object({ name: z.string(), port: z.number().int().min(1).max(65535) })).min(1),
       entry: z.string().min(1),
       env: z.record(z.string(), z.string()).default({}),
+      /** `region/zone/subzone`, for locality load balancing (Istio: the node's topology labels). */
+      locality: z.string().regex(/^[^/]*(\/[^/]*){0,2}$/, 'region/zone/subzone').optional(),
     }).strict(),
   ),
 }).strict();
@@ -38,6 +40,7 @@ export interface PlannedWorkload {
   ports: Array<{ name: string; port: number; appPort: number }>;
   entry: string;
   env: Record<string, string>;
+  locality?: string;
 }
 
 /**
@@ -57,5 +60,6 @@ export function planWorkloads(file: WorkloadsFile, ipBlock = '127.1.0', firstHos
     ports: w.ports.map((p) => ({ name: p.name, port: p.port, appPort: p.port + 10000 <= 65535 ? p.port + 10000 : p.port - 1000 })),
     entry: w.entry,
     env: w.env,
+    ...(w.locality ? { locality: w.locality } : {}),
   }));
 }
