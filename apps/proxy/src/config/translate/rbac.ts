@@ -310,16 +310,14 @@ function checkNetworkOnly(p: RbacPolicy, path: string, issues: Issues): void {
 }
 
 /**
- * The chain's envoy.filters.network.rbac filters, in order (they run before the terminal filter).
- * TODO(listeners): ChainRuntime.accept must call `networkRbacDenial` (security/network-rbac.ts)
- * before serving; until it does they are evaluated nowhere, which the warning says.
+ * The chain's envoy.filters.network.rbac filters, in order (they run before the terminal filter);
+ * ChainRuntime.accept decides each connection with `networkRbacDenial` (security/network-rbac.ts).
  */
 export function networkRbacFilters(filters: readonly xds.Filter[], path: string, issues: Issues): NetworkRbacConfig[] {
   const out: NetworkRbacConfig[] = [];
   filters.forEach((f, i) => {
     if (f.typedConfig?.['@type'] !== TypeUrl.NetworkRBAC) return;
     out.push(networkRbac(f.typedConfig as unknown as Body, at(at(path, i), 'typedConfig'), issues));
-    issues.warn(at(path, i), 'network RBAC is translated but not yet enforced on connections (listener hook pending)');
   });
   return out;
 }
