@@ -47,7 +47,7 @@ export function affectedTypes(change: MeshChange, proxy: ProxyNode, before: Mesh
       case 'RequestAuthentication':
       case 'AuthorizationPolicy':
         // jwt_authn and RBAC live in the inbound listeners of the workloads the policy selects.
-        if (proxy.type === 'sidecar' && [before, after].some((s) => securityPolicyApplies(proxy, kind, namespace, name, s))) add(TypeUrl.Listener);
+        if ((proxy.type === 'sidecar' || proxy.type === 'router') && [before, after].some((s) => securityPolicyApplies(proxy, kind, namespace, name, s))) add(TypeUrl.Listener);
         break;
       default:
         // ServiceEntry/WorkloadEntry reach proxies through the registry records derived from them.

@@ -132,14 +132,15 @@ describe('affectedTypes for security policies', () => {
     }
   });
 
-  it('AuthorizationPolicy and RequestAuthentication touch the LDS of selected sidecars; root-namespace ones select in every namespace', () => {
+  it('AuthorizationPolicy and RequestAuthentication touch the LDS of selected sidecars and gateways; root-namespace ones select in every namespace', () => {
     const ap = bookinfoSnapshot(sec('AuthorizationPolicy', 'deny', 'default', '\n  selector: {matchLabels: {app: details}}\n  action: DENY\n  rules: [{}]'), undefined, 2);
     expect(affectedTypes(change('AuthorizationPolicy/default/deny'), DETAILS_PROXY, empty, ap)).toEqual(new Set([TypeUrl.Listener]));
     expect(affectedTypes(change('AuthorizationPolicy/default/deny'), PRODUCTPAGE_PROXY, empty, ap).size).toBe(0);
     const mesh = bookinfoSnapshot(sec('RequestAuthentication', 'jwt', 'istio-system', '\n  jwtRules: [{issuer: a}]'), undefined, 2);
     const c = change('RequestAuthentication/istio-system/jwt');
     expect(affectedTypes(c, OTHER_NS, empty, mesh)).toEqual(new Set([TypeUrl.Listener]));
-    expect(affectedTypes(c, GATEWAY_PROXY, empty, mesh).size).toBe(0);
+    // The gateway runs the same authz filters on its HTTP servers (Istio).
+    expect(affectedTypes(c, GATEWAY_PROXY, empty, mesh)).toEqual(new Set([TypeUrl.Listener]));
     expect(affectedTypes(change('AuthorizationPolicy/other/x'), PRODUCTPAGE_PROXY, empty, mesh).size).toBe(0);
   });
 

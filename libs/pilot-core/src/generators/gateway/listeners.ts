@@ -1,8 +1,9 @@
 import type { ServerTLSSettings } from '@mizzen/config-api';
 import { type FilterChain, type Listener, TypeUrl, type XdsResource } from '@mizzen/xds-types';
 import { gatewayRouteName } from '../../naming/cluster-name';
-import { HCM_FILTER, hcmWithRds } from '../common/hcm';
+import { HCM_FILTER, hcmWithRds, httpFilters } from '../common/hcm';
 import { TLS_INSPECTOR } from '../common/tcp-proxy';
+import { asEnvoyFilter, inboundSecurityHttpFilters } from '../security';
 import type { GenerationContext, Generator } from '../types';
 import { passthroughChains, tcpServerChain } from './l4-chains';
 import { serverNamesFor, SniClaims, sniHostsOf } from './merge';
@@ -23,12 +24,14 @@ export const gatewayListeners: Generator = {
   typeUrl: TypeUrl.Listener,
   generate({ snapshot, proxy }: GenerationContext): XdsResource[] {
     const out: XdsResource[] = [];
+    // Policies selecting the gateway workload (and root-namespace ones) apply to its HTTP servers, as in Istio.
+    const filters = httpFilters(inboundSecurityHttpFilters(snapshot, proxy, { extensionProviders: snapshot.mesh.extensionProviders }).map(asEnvoyFilter));
     for (const [port, servers] of [...serversByPort(snapshot, proxy)].sort(([a], [b]) => a - b)) {
       const name = `0.0.0.0_${port}`;
       const https = servers.filter((s) => s.kind === 'https' && hasCertFiles(s.server.tls));
       const claims = new SniClaims(https.flatMap(sniHostsOf));
-      const tlsChains = [...https.map(httpsChain), ...passthroughChains(snapshot, proxy, servers.filter((s) => s.kind === 'tls-passthrough'), claims)];
-      const plain = plaintextChain(snapshot, proxy, name, port, servers);
+      const tlsChains = [...https.map((s) => httpsChain(s, filters)), ...passthroughChains(snapshot, proxy, servers.filter((s) => s.kind === 'tls-passthrough'), claims)];
+      const plain = plaintextChain(snapshot, proxy, name, port, servers, filters);
       const chains = plain ? [...tlsChains.map(onlyTls), plain] : tlsChains;
       if (!chains.length) continue;
       const bind = servers.find((s) => s.server.bind)?.server.bind ?? proxy.ip;
@@ -47,8 +50,8 @@ export const gatewayListeners: Generator = {
 };
 
 /** The port's plaintext chain: its HTTP servers' HCM (RDS `http.<port>`), else a TCP server's tcp_proxy. */
-function plaintextChain(snapshot: GenerationContext['snapshot'], proxy: GenerationContext['proxy'], name: string, port: number, servers: readonly BoundServer[]): FilterChain | undefined {
-  if (servers.some((s) => s.kind === 'http')) return hcmChain({ ...hcmWithRds(name, gatewayRouteName(port)), useRemoteAddress: { value: true } });
+function plaintextChain(snapshot: GenerationContext['snapshot'], proxy: GenerationContext['proxy'], name: string, port: number, servers: readonly BoundServer[], filters: ReturnType<typeof httpFilters>): FilterChain | undefined {
+  if (servers.some((s) => s.kind === 'http')) return hcmChain({ ...hcmWithRds(name, gatewayRouteName(port), filters), useRemoteAddress: { value: true } });
   return tcpServerChain(snapshot, proxy, servers.filter((s) => s.kind === 'tcp'));
 }
 
@@ -72,7 +75,7 @@ function hcmChain(hcm: ReturnType<typeof hcmWithRds>): FilterChain {
 }
 
 /** An HTTPS server: TLS terminated with the server's certificate files, then its own routes. */
-function httpsChain(bs: BoundServer): FilterChain {
+function httpsChain(bs: BoundServer, filters: ReturnType<typeof httpFilters>): FilterChain {
   const tls = bs.server.tls as ServerTLSSettings;
   const serverNames = serverNamesFor(sniHostsOf(bs));
   return {
@@ -87,6 +90,6 @@ function httpsChain(bs: BoundServer): FilterChain {
         },
       },
     },
-    filters: [{ name: HCM_FILTER, typedConfig: { '@type': TypeUrl.HttpConnectionManager, ...hcmWithRds(httpsRouteName(bs), httpsRouteName(bs)), useRemoteAddress: { value: true } } }],
+    filters: [{ name: HCM_FILTER, typedConfig: { '@type': TypeUrl.HttpConnectionManager, ...hcmWithRds(httpsRouteName(bs), httpsRouteName(bs), filters), useRemoteAddress: { value: true } } }],
   };
 }
