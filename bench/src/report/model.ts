@@ -91,7 +91,9 @@ export function mergeResults(base: BenchResults, update: BenchResults): BenchRes
     loadAverageAtStart: update.machine.loadAverageAtStart,
     loadAverages: update.loadAverages,
   };
-  return { ...base, scenarios, remeasured: [...(base.remeasured ?? []).filter((r) => r.scenarios.some((n) => !names.includes(n))), entry] };
+  // Earlier merges keep only the scenarios still coming from them.
+  const earlier = (base.remeasured ?? []).map((r) => ({ ...r, scenarios: r.scenarios.filter((n) => !names.includes(n)) })).filter((r) => r.scenarios.length > 0);
+  return { ...base, scenarios, remeasured: [...earlier, entry] };
 }
 
 export function verdict(value: number, t: Target | undefined): Verdict {

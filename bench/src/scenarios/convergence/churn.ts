@@ -29,6 +29,14 @@ export interface ChurnRaw {
   pushes: number;
 }
 
+/**
+ * Churn addresses are unique over the whole bench run, not per churn phase: a phase that reused
+ * the previous phase's addresses would find its late writes already in the probe's initial EDS
+ * (the workloads still hold the previous phase's last addresses) and count them, and through
+ * "a later write to the same workload" every earlier one, as delivered before they were written.
+ */
+let nextAddress = 0;
+
 interface Write {
   k: number;
   workload: string;
@@ -52,6 +60,8 @@ export async function runChurn(env: ConvergenceEnv, pool: ClientPool, o: { secon
     const cpu0 = pilot.cpuSeconds();
     const start = monoMs();
     const total = Math.round(o.seconds * o.rate);
+    const first = nextAddress;
+    nextAddress += total;
     const writes: Write[] = [];
     const inflight = new Set<Promise<void>>();
     for (let k = 0; k < total; k++) {
@@ -61,7 +71,7 @@ export async function runChurn(env: ConvergenceEnv, pool: ClientPool, o: { secon
       while (inflight.size >= 50) await Promise.race(inflight);
       const churned = env.fixture.workloads.slice(0, env.edsHosts.length * WORKLOADS_PER_SERVICE);
       const base = churned[k % churned.length];
-      const address = fixtureAddress(k, 200);
+      const address = fixtureAddress(first + k, 200);
       const p = env.cp.putWorkload({ ...base, address }).then(() => {
         writes.push({ k, workload: base.name, address, at: monoMs() });
       });
@@ -70,7 +80,7 @@ export async function runChurn(env: ConvergenceEnv, pool: ClientPool, o: { secon
     }
     await Promise.all(inflight);
     const writeSeconds = (monoMs() - start) / 1000;
-    const lastAddress = fixtureAddress(total - 1, 200);
+    const lastAddress = fixtureAddress(first + total - 1, 200);
     const finalVersion = await waitFor(() => probe.endpointSnapshots.find((x) => x.addresses.has(lastAddress))?.version, { timeoutMs: o.settleTimeoutMs, intervalMs: 50, message: 'the last churn write never reached the probe' }).catch(() => undefined);
     if (finalVersion) {
       const deadline = Date.now() + o.settleTimeoutMs;

@@ -58,6 +58,8 @@ export interface ApplyRound {
   excluded: number;
   pushes: number;
   pilotCpuS: number;
+  /** CPU of the client worker processes over the same window. */
+  clientsCpuS?: number;
   lastPushMs: number;
 }
 
@@ -160,7 +162,7 @@ export async function runConvergence(s: BenchSettings, env: ConvergenceEnv, clea
         const stopProfile = profileThis && r === rounds ? await env.cp.pilot.profile() : undefined;
         phase.apply.push(await applyOnce(env, pool, ++applyRound, r, p.convergeTimeoutMs));
         const a = phase.apply[phase.apply.length - 1];
-        s.log(`  ${n} clients, apply round ${r}: p50 ${a.delayMs.p50.toFixed(0)} ms, p99 ${a.delayMs.p99.toFixed(0)} ms, max ${a.delayMs.max.toFixed(0)} ms, ${a.unchanged} not converged; Pilot ${a.pilotCpuS.toFixed(2)} CPU s over ${a.pushes} push(es)`);
+        s.log(`  ${n} clients, apply round ${r}: p50 ${a.delayMs.p50.toFixed(0)} ms, p99 ${a.delayMs.p99.toFixed(0)} ms, max ${a.delayMs.max.toFixed(0)} ms, ${a.unchanged} not converged; Pilot ${a.pilotCpuS.toFixed(2)} CPU s over ${a.pushes} push(es), client workers ${(a.clientsCpuS ?? NaN).toFixed(2)} CPU s`);
         const file = await stopProfile?.();
         if (file) profiles.push({ what: `Pilot during a VirtualService push to ${n} clients`, summary: summarizeProfile(file) });
       }
@@ -202,10 +204,13 @@ async function applyOnce(env: ConvergenceEnv, pool: ClientPool, applyIndex: numb
   const pilot = env.cp.pilot.group();
   await pool.mark(TypeUrl.RouteConfiguration);
   const m0 = await env.cp.metrics();
+  const clients = pool.group();
   const cpu0 = pilot.cpuSeconds();
+  const clientsCpu0 = clients.cpuSeconds();
   const { doneAt } = await env.cp.apply(vsYaml(applyIndex));
   const { firstChange: first, excluded } = await pool.waitChanged(TypeUrl.RouteConfiguration, timeoutMs);
   const cpu1 = pilot.cpuSeconds();
+  const clientsCpuS = clients.cpuSeconds() - clientsCpu0;
   const m1 = await env.cp.metrics();
   const delays = first.filter((t): t is number => t !== null).map((t) => t - doneAt);
   return {
@@ -215,6 +220,7 @@ async function applyOnce(env: ConvergenceEnv, pool: ClientPool, applyIndex: numb
     excluded,
     pushes: (m1.pilot_xds_pushes_total ?? NaN) - (m0.pilot_xds_pushes_total ?? NaN),
     pilotCpuS: cpu1 - cpu0,
+    clientsCpuS,
     lastPushMs: m1.pilot_xds_push_time_ms ?? NaN,
   };
 }
