@@ -67,6 +67,7 @@ export async function runIngestion(s: BenchSettings, env: IngestionEnv): Promise
     const baseServices = (await env.cp.snapshotInfo()).snapshotServices;
     const baseClusters = env.client.resourceCounts.get(TypeUrl.Cluster) ?? 0;
     const stopProfile = s.profile && r === s.rounds ? await env.cp.galley.profile() : undefined;
+    const stopPilotProfile = s.profile && r === s.rounds ? await env.cp.pilot.profile() : undefined;
     const round: IngestionRound = { round: r, resources: n, yamlKb: Buffer.byteLength(yaml) / 1024, acceptedMs: NaN, visibleInPilotMs: NaN, visibleToClientMs: NaN, galleyCpuS: NaN, pilotCpuS: NaN };
     const g0 = galley.cpuSeconds();
     const p0 = pilot.cpuSeconds();
@@ -84,6 +85,8 @@ export async function runIngestion(s: BenchSettings, env: IngestionEnv): Promise
     round.pilotCpuS = pilot.cpuSeconds() - p0;
     const file = await stopProfile?.();
     if (file) profiles.push({ what: `Galley applying ${n} ServiceEntries`, summary: summarizeProfile(file) });
+    const pilotFile = await stopPilotProfile?.();
+    if (pilotFile) profiles.push({ what: `Pilot while ${n} ServiceEntries are applied (until visible to a proxy)`, summary: summarizeProfile(pilotFile) });
     rounds.push(round);
     s.log(`  round ${r}: ${n} resources (${round.yamlKb.toFixed(0)} KB) accepted in ${round.acceptedMs.toFixed(0)} ms, in Pilot at ${round.visibleInPilotMs.toFixed(0)} ms, at a client at ${round.visibleToClientMs.toFixed(0)} ms${round.error ? `; ${round.error}` : ''}`);
     await env.cp.delete(refs, 120_000);

@@ -13,7 +13,7 @@ export interface IngestionEnv {
 
 /** NATS + Galley + Pilot (empty registry) and one simulated sidecar subscribed to CDS. */
 export async function setupIngestion(s: BenchSettings, cleanup: Cleanup): Promise<IngestionEnv> {
-  const cp = await ControlPlane.start(cleanup, { profileGalley: s.profile });
+  const cp = await ControlPlane.start(cleanup, { profileGalley: s.profile, profilePilot: s.profile });
   const client = new SimClient({ index: 1, target: cp.pilotTarget, namespace: 'default', eds: 'none' });
   client.start();
   cleanup.add('ingestion client', () => client.stop());
