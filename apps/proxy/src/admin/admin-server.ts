@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { CertAgentState } from '../agent/cert-agent/cert-agent';
 import type { ProxyRuntime } from '../runtime';
-import { formatPrometheus, formatText } from '../stats';
+import { type StatsStore, formatPrometheus, formatText } from '../stats';
 import { certsView } from './certs-view';
 import { clustersJson, clustersText, listenersView } from './clusters-view';
 import { type BootstrapInfo, configDump } from './config-dump';
@@ -17,6 +17,11 @@ export interface AdminOptions {
   serverInfo: () => object;
   /** The certificate agent's state, when the proxy runs one. */
   certAgent?: () => CertAgentState | undefined;
+  /**
+   * The stats `/stats` and `/stats/prometheus` show; default the runtime's own. With worker
+   * processes, the proxy-wide view gathered from the workers over IPC.
+   */
+  stats?: () => Promise<StatsStore>;
 }
 
 interface Reply {
@@ -41,14 +46,18 @@ function safeRegex(src: string | null): RegExp | undefined {
  * Envoy's admin interface, the parts meshctl and operators use.
  * https://www.envoyproxy.io/docs/envoy/latest/operations/admin
  */
-export function adminRoutes(o: AdminOptions): Record<string, (url: URL, method: string) => Reply> {
+export function adminRoutes(o: AdminOptions): Record<string, (url: URL, method: string) => Reply | Promise<Reply>> {
   const rt = o.runtime;
+  const stats = o.stats ?? (async () => rt.stats);
   return {
     '/': () => text(Object.keys(adminRoutes(o)).join('\n') + '\n'),
     '/ready': () => (o.ready() ? text('LIVE\n') : text('PRE_INITIALIZING\n', 503)),
     '/config_dump': (url) => json(configDump(rt, o.bootstrap, url.searchParams.has('include_eds'))),
-    '/stats': (url) => (url.searchParams.get('format') === 'prometheus' ? text(formatPrometheus(rt.stats)) : text(formatText(rt.stats, safeRegex(url.searchParams.get('filter'))))),
-    '/stats/prometheus': () => text(formatPrometheus(rt.stats)),
+    '/stats': async (url) => {
+      const store = await stats();
+      return url.searchParams.get('format') === 'prometheus' ? text(formatPrometheus(store)) : text(formatText(store, safeRegex(url.searchParams.get('filter'))));
+    },
+    '/stats/prometheus': async () => text(formatPrometheus(await stats())),
     '/clusters': (url) => (url.searchParams.get('format') === 'json' ? json(clustersJson(rt)) : text(clustersText(rt))),
     '/listeners': (url) => text(listenersView(rt, url.searchParams.get('format') === 'json')),
     '/server_info': () => json(o.serverInfo()),
@@ -68,10 +77,15 @@ export function adminRoutes(o: AdminOptions): Record<string, (url: URL, method: 
 /** Starts the admin server on `host:port`. */
 export async function startAdmin(o: AdminOptions, host: string, port: number): Promise<http.Server> {
   const routes = adminRoutes(o);
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://admin');
     const route = routes[url.pathname];
-    const reply = route ? route(url, req.method ?? 'GET') : text(`unknown admin path ${url.pathname}\n`, 404);
+    let reply: Reply;
+    try {
+      reply = route ? await route(url, req.method ?? 'GET') : text(`unknown admin path ${url.pathname}\n`, 404);
+    } catch (err) {
+      reply = text(`${err instanceof Error ? err.message : String(err)}\n`, 500);
+    }
     res.writeHead(reply.status, { 'content-type': reply.type, 'cache-control': 'no-cache, max-age=0' });
     res.end(reply.body);
   });

@@ -1,9 +1,9 @@
 import type http from 'node:http';
-import { TypeUrl } from '@mizzen/xds-types';
 import { startAdmin } from '../admin';
 import { stdoutSink } from '../http';
-import { ProxyRuntime, registerXdsHandlers } from '../runtime';
+import { type AppliedHook, ProxyRuntime, registerXdsHandlers, runtimeReady } from '../runtime';
 import { SecretStore } from '../tls/secret-store';
+import { WorkerPool } from '../workers/worker-pool';
 import { AdsClient, type AdsConnector } from '../xds-client';
 import { CertAgent } from './cert-agent/cert-agent';
 import { PROXY_VERSION, buildNode } from './node';
@@ -21,13 +21,14 @@ export interface AgentDeps {
   initialFetchTimeoutMs?: number;
 }
 
-/** The initial xDS types that must be ACKed before the proxy is ready. */
-const INITIAL_TYPES = [TypeUrl.Cluster, TypeUrl.Listener];
-
 /**
  * The agent: builds the node identity, runs the ADS client against Pilot, applies config to the
  * proxy runtime, serves admin, and reports readiness (Envoy's init manager: initial CDS with its
  * EDS warmed, then LDS with its RDS, listeners bound).
+ *
+ * With `--concurrency` N > 1 its runtime validates and applies config without binding, and a
+ * {@link WorkerPool} of N processes serves: every applied response and secret is forwarded to
+ * them, and the proxy is ready once every worker has bound its listeners.
  */
 export class Agent {
   readonly runtime: ProxyRuntime;
@@ -36,6 +37,8 @@ export class Agent {
   readonly secrets = new SecretStore();
   /** Present with `--ca-addr`. */
   readonly certAgent?: CertAgent;
+  /** Present with `--concurrency` > 1. */
+  readonly workers?: WorkerPool;
   private admin?: http.Server;
   private closeTransport?: () => void;
   private readonly acked = new Set<string>();
@@ -47,7 +50,15 @@ export class Agent {
     readonly options: AgentOptions,
     private readonly deps: AgentDeps,
   ) {
-    this.runtime = new ProxyRuntime({ log: deps.log, accessLog: options.accessLog ? stdoutSink : undefined, initialFetchTimeoutMs: deps.initialFetchTimeoutMs, secrets: this.secrets });
+    const workers = options.concurrency > 1;
+    this.runtime = new ProxyRuntime({
+      log: deps.log,
+      accessLog: options.accessLog ? stdoutSink : undefined,
+      initialFetchTimeoutMs: deps.initialFetchTimeoutMs,
+      secrets: this.secrets,
+      bindListeners: !workers,
+    });
+    if (workers) this.workers = new WorkerPool({ concurrency: options.concurrency, runtime: this.runtime, secrets: this.secrets, log: deps.log });
     if (options.ca) {
       const ca = options.ca;
       this.certAgent = new CertAgent(
@@ -62,7 +73,9 @@ export class Agent {
       this.closeTransport = grpc.close;
     }
     this.client = new AdsClient({ node: buildNode(options), connect });
-    registerXdsHandlers(this.client, this.runtime);
+    const pool = this.workers;
+    const forward: AppliedHook | undefined = pool && ((res, subscribed) => pool.forwardXds(res, subscribed));
+    registerXdsHandlers(this.client, this.runtime, forward);
     this.watch();
   }
 
@@ -92,11 +105,12 @@ export class Agent {
     this.client.on('nack', (typeUrl, msg) => this.deps.log(`NACK ${typeUrl}: ${msg}`));
     this.runtime.clusters.on('warmed', () => this.checkReady());
     this.runtime.listeners.on('ready', () => this.checkReady());
+    this.workers?.on('ready', () => this.checkReady());
   }
 
   private checkReady(): void {
-    if (this.isReady || !INITIAL_TYPES.every((t) => this.acked.has(t))) return;
-    if (this.runtime.clusters.warmingNames().length || !this.runtime.listeners.isReady()) return;
+    if (this.isReady || !runtimeReady(this.runtime, this.acked)) return;
+    if (this.workers && !this.workers.allReady()) return;
     this.isReady = true;
     this.deps.onReady?.();
   }
@@ -115,12 +129,16 @@ export class Agent {
           uptime_current_epoch: `${Math.round((Date.now() - this.startedAt.getTime()) / 1000)}s`,
           node: buildNode(o),
           identity: this.certAgent?.state(),
+          concurrency: o.concurrency,
+          workers: this.workers?.info(),
         }),
         certAgent: () => this.certAgent?.state(),
+        stats: this.workers && (() => (this.workers as WorkerPool).stats()),
       },
       o.ip,
       o.adminPort,
     );
+    this.workers?.start();
     if (this.certAgent) {
       // Istio's proxies get their certificate before any config that needs it: xDS starts once
       // `default` and `ROOTCA` are in the store (and Pilot's TLS can be verified).
@@ -137,7 +155,7 @@ export class Agent {
     this.certAgent?.stop();
     this.client.stop();
     this.closeTransport?.();
-    await this.runtime.close();
+    await Promise.all([this.runtime.close(), this.workers?.stop()]);
     await new Promise<void>((resolve) => (this.admin ? this.admin.close(() => resolve()) : resolve()));
     this.admin?.closeAllConnections();
   }

@@ -30,6 +30,7 @@ export function buildCli(onRun: (o: AgentOptions) => Promise<void>): Command {
     .addOption(opt('--cert-ttl <duration>', 'requested workload certificate lifetime', 'MIZZEN_CERT_TTL').default('24h'))
     .addOption(opt('--pilot-tls', "connect to Pilot over TLS, verified against ROOTCA", 'MIZZEN_PILOT_TLS'))
     .addOption(opt('--pilot-san <uri>', "SAN Pilot's certificate must carry (default spiffe://<td>/ns/mizzen-system/sa/pilot)", 'MIZZEN_PILOT_SAN'))
+    .addOption(opt('--concurrency <n>', "worker processes serving the listeners (Envoy's --concurrency); 1 serves in this process", 'MIZZEN_CONCURRENCY').default('1'))
     .action(async (raw: RawAgentOptions & { inbound?: string[] | string }) => {
       const inbound = typeof raw.inbound === 'string' ? [raw.inbound] : raw.inbound;
       const parsed = parseAgentOptions({ ...raw, inbound });

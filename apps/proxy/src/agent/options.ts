@@ -41,6 +41,11 @@ export interface AgentOptions {
   /** PEM root file (`--ca-root-file`): verifies Citadel's TLS, and Pilot's when there is no agent. */
   caRootFile?: string;
   pilotTls?: PilotTlsOptions;
+  /**
+   * Envoy's `--concurrency`: 1 (default) runs everything in this process; N > 1 forks N worker
+   * processes that serve the listeners while this one stays the agent (xDS, certificates, admin).
+   */
+  concurrency: number;
 }
 
 /** Raw string values as commander hands them over. */
@@ -64,6 +69,7 @@ export interface RawAgentOptions {
   certTtl?: string;
   pilotTls?: boolean | string;
   pilotSan?: string;
+  concurrency?: string;
 }
 
 /** Control-plane namespace Citadel signs Pilot's identity in (its `--control-plane-namespace` default). */
@@ -128,6 +134,18 @@ function parsePort(raw: string | undefined, fallback: number, path: string, erro
   return n;
 }
 
+/** Upper bound for `--concurrency`: far more processes than any machine this runs on has cores. */
+export const MAX_CONCURRENCY = 256;
+
+function parseConcurrency(raw: string | undefined, errors: FieldError[]): number {
+  const n = raw === undefined ? 1 : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+    errors.push({ path: 'concurrency', message: `"${raw}" is not a worker count (1..${MAX_CONCURRENCY})` });
+    return 1;
+  }
+  return n;
+}
+
 /** Validates raw options, collecting every problem. */
 export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
   const errors: FieldError[] = [];
@@ -160,6 +178,7 @@ export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
     ca: parseCa(raw, errors),
     caRootFile: raw.caRootFile || undefined,
     pilotTls: parsePilotTls(raw, trustDomain, errors),
+    concurrency: parseConcurrency(raw.concurrency, errors),
   };
   return errors.length ? fail(errors) : ok(options);
 }

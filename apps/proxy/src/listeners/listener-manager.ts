@@ -21,6 +21,11 @@ export interface ListenerManagerDeps {
   bindRetryMs?: number;
   /** Envoy's initial_fetch_timeout for RDS: a listener stops warming after it (routes then 404). */
   initialFetchTimeoutMs?: number;
+  /**
+   * False: listeners are translated, warmed and activated but never bound (the primary of a proxy
+   * with worker processes, which validates config for ACK/NACK while the workers serve). Default true.
+   */
+  bindListeners?: boolean;
 }
 
 export interface ListenerManagerEvents {
@@ -71,7 +76,8 @@ export class ListenerManager extends EventEmitter<ListenerManagerEvents> {
 
   /** True when nothing warms or binds. */
   isReady(): boolean {
-    return this.warming.size === 0 && this.binding.size === 0 && [...this.active.values()].every((l) => l.bound || !l.config.bindToPort);
+    const bindsPorts = this.deps.bindListeners !== false;
+    return this.warming.size === 0 && this.binding.size === 0 && [...this.active.values()].every((l) => l.bound || !l.config.bindToPort || !bindsPorts);
   }
 
   /** Applies a complete LDS set (state of the world). */
@@ -134,6 +140,10 @@ export class ListenerManager extends EventEmitter<ListenerManagerEvents> {
 
   private bind(l: ActiveListener): void {
     const name = l.config.name;
+    if (this.deps.bindListeners === false) {
+      this.emitIfReady();
+      return;
+    }
     this.binding.add(name);
     l.bind().then(
       () => {

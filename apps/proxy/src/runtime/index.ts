@@ -1,3 +1,4 @@
 export * from './config-snapshot';
 export * from './proxy-runtime';
 export * from './xds-handlers';
+export * from './readiness';

@@ -18,6 +18,8 @@ export interface ProxyRuntimeOptions {
   /** SDS secrets (the certificate agent's `default` and `ROOTCA`); empty without an agent. */
   secrets?: SecretStore;
   stats?: StatsStore;
+  /** False: listeners are activated but never bound (see ListenerManagerDeps.bindListeners). Default true. */
+  bindListeners?: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export class ProxyRuntime {
       stats: this.stats,
       log: opts.log,
       initialFetchTimeoutMs,
+      bindListeners: opts.bindListeners,
     });
   }
 

@@ -1,5 +1,6 @@
 import { TypeUrl } from '@mizzen/xds-types';
 import { type ResourceTranslator, type TranslatedResponse, clusterResource, endpointResource, listenerResource, routeResource, translateResponse } from '../config/resources';
+import type { DiscoveryResponseIn } from '@mizzen/xds-codec';
 import type { AdsClient, TypeHandler } from '../xds-client';
 import type { ProxyRuntime } from './proxy-runtime';
 import { type SecretCheck, secretCheck } from './secret-check';
@@ -17,7 +18,7 @@ const STAT_PREFIX: Record<string, string> = {
  * and record the ACKed bodies. Counters follow Envoy's update_attempt / update_success /
  * update_rejected.
  */
-function handler<B, T>(rt: ProxyRuntime, t: ResourceTranslator<B, T>, apply: (r: TranslatedResponse<B, T>) => void, check?: (r: TranslatedResponse<B, T>) => SecretCheck): TypeHandler {
+function handler<B, T>(rt: ProxyRuntime, t: ResourceTranslator<B, T>, apply: (r: TranslatedResponse<B, T>) => void, check?: (r: TranslatedResponse<B, T>) => SecretCheck, onApplied?: AppliedHook): TypeHandler {
   const prefix = STAT_PREFIX[t.shortName];
   return {
     apply: (res, subscribed) => {
@@ -35,6 +36,7 @@ function handler<B, T>(rt: ProxyRuntime, t: ResourceTranslator<B, T>, apply: (r:
       const resources = [...result.value.resources.values()];
       rt.snapshot.record(t.typeUrl, res.versionInfo, resources, t.wildcard);
       rt.stats.counter(`${prefix}.update_success`).inc();
+      onApplied?.(res, subscribed);
       return undefined;
     },
   };
@@ -42,59 +44,89 @@ function handler<B, T>(rt: ProxyRuntime, t: ResourceTranslator<B, T>, apply: (r:
 
 const valuesByName = <B, T>(r: TranslatedResponse<B, T>): Map<string, T> => new Map([...r.resources].map(([n, x]) => [n, x.value]));
 
+/** Told after a response was applied (it will be ACKed): the primary forwards it to its workers. */
+export type AppliedHook = (res: DiscoveryResponseIn, subscribed: ReadonlySet<string> | 'wildcard') => void;
+
+/** Where subscription changes go: the ADS client, or nowhere in a worker (the primary subscribes). */
+export interface SubscriptionSink {
+  setResourceNames(typeUrl: string, names: readonly string[]): void;
+}
+
+export interface XdsTypeHandler {
+  typeUrl: string;
+  handler: TypeHandler;
+  wildcard: boolean;
+}
+
 /**
- * Registers CDS, EDS, LDS and RDS with the ADS client, in Envoy's order. Applying CDS updates the
- * EDS subscription; applying LDS updates the RDS subscription; RDS promotes warming listeners.
+ * CDS, EDS, LDS and RDS handlers for `rt`, in Envoy's order. Applying CDS updates the EDS
+ * subscription; applying LDS updates the RDS subscription; RDS promotes warming listeners.
+ * Worker processes run the same handlers on the responses their primary applied.
  */
-export function registerXdsHandlers(client: AdsClient, rt: ProxyRuntime): void {
+export function xdsTypeHandlers(rt: ProxyRuntime, sink: SubscriptionSink, onApplied?: AppliedHook): XdsTypeHandler[] {
   const syncEds = (): void => {
     const names = rt.clusters.edsServiceNames();
-    client.setResourceNames(TypeUrl.ClusterLoadAssignment, names);
+    sink.setResourceNames(TypeUrl.ClusterLoadAssignment, names);
     rt.snapshot.retain(TypeUrl.ClusterLoadAssignment, names);
   };
   const syncRds = (): void => {
     const names = rt.listeners.routeConfigNames();
-    client.setResourceNames(TypeUrl.RouteConfiguration, names);
+    sink.setResourceNames(TypeUrl.RouteConfiguration, names);
     rt.snapshot.retain(TypeUrl.RouteConfiguration, names);
     rt.routes.retain(new Set(names));
   };
-  client.register(
-    TypeUrl.Cluster,
-    handler(
-      rt,
-      clusterResource,
-      (r) => {
-        rt.clusters.applyClusters(valuesByName(r));
-        syncEds();
-      },
-      (r) => secretCheck(r.resources, 'CDS', rt.secrets),
-    ),
-    true,
-  );
-  client.register(
-    TypeUrl.ClusterLoadAssignment,
-    handler(rt, endpointResource, (r) => rt.clusters.applyEndpoints(valuesByName(r))),
-    false,
-  );
-  client.register(
-    TypeUrl.Listener,
-    handler(
-      rt,
-      listenerResource,
-      (r) => {
-        rt.listeners.apply(valuesByName(r));
-        syncRds();
-      },
-      (r) => secretCheck(r.resources, 'LDS', rt.secrets),
-    ),
-    true,
-  );
-  client.register(
-    TypeUrl.RouteConfiguration,
-    handler(rt, routeResource, (r) => {
-      rt.routes.apply(valuesByName(r));
-      rt.listeners.promote();
-    }),
-    false,
-  );
+  return [
+    {
+      typeUrl: TypeUrl.Cluster,
+      wildcard: true,
+      handler: handler(
+        rt,
+        clusterResource,
+        (r) => {
+          rt.clusters.applyClusters(valuesByName(r));
+          syncEds();
+        },
+        (r) => secretCheck(r.resources, 'CDS', rt.secrets),
+        onApplied,
+      ),
+    },
+    {
+      typeUrl: TypeUrl.ClusterLoadAssignment,
+      wildcard: false,
+      handler: handler(rt, endpointResource, (r) => rt.clusters.applyEndpoints(valuesByName(r)), undefined, onApplied),
+    },
+    {
+      typeUrl: TypeUrl.Listener,
+      wildcard: true,
+      handler: handler(
+        rt,
+        listenerResource,
+        (r) => {
+          rt.listeners.apply(valuesByName(r));
+          syncRds();
+        },
+        (r) => secretCheck(r.resources, 'LDS', rt.secrets),
+        onApplied,
+      ),
+    },
+    {
+      typeUrl: TypeUrl.RouteConfiguration,
+      wildcard: false,
+      handler: handler(
+        rt,
+        routeResource,
+        (r) => {
+          rt.routes.apply(valuesByName(r));
+          rt.listeners.promote();
+        },
+        undefined,
+        onApplied,
+      ),
+    },
+  ];
+}
+
+/** Registers the {@link xdsTypeHandlers} with the ADS client, in Envoy's order. */
+export function registerXdsHandlers(client: AdsClient, rt: ProxyRuntime, onApplied?: AppliedHook): void {
+  for (const h of xdsTypeHandlers(rt, client, onApplied)) client.register(h.typeUrl, h.handler, h.wildcard);
 }

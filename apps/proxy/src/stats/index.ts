@@ -1,2 +1,3 @@
 export * from './stats';
 export * from './prometheus';
+export * from './snapshot';
