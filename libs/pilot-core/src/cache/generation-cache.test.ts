@@ -67,7 +67,32 @@ spec:
   - route: [{destination: {host: ratings}}]
 `;
 
-const ALL_YAML = [DRS, GATEWAY_YAML, SCOPED_SIDECAR, SOURCE_LABELS_VS].join('\n---\n');
+/** Security policies: inbound listeners by workload labels, auto mTLS in clusters. */
+const SECURITY = `
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: reviews-strict, namespace: default}
+spec:
+  selector: {matchLabels: {app: reviews}}
+  mtls: {mode: STRICT}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: ratings-disable, namespace: default}
+spec:
+  selector: {matchLabels: {app: ratings}}
+  mtls: {mode: DISABLE}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: productpage-deny, namespace: default}
+spec:
+  selector: {matchLabels: {app: productpage}}
+  action: DENY
+  rules: [{to: [{operation: {paths: [/admin]}}]}]
+`;
+
+const ALL_YAML = [DRS, GATEWAY_YAML, SCOPED_SIDECAR, SOURCE_LABELS_VS, SECURITY].join('\n---\n');
 
 const snapshotOf = (yaml: string, workloads: readonly Workload[] = WORKLOADS, version = 1): MeshSnapshot =>
   MeshSnapshot.build({ configs: configsFromYaml(yaml), services: BOOKINFO_SERVICES, workloads, mesh: DEFAULT_MESH_CONFIG }, version);
@@ -99,6 +124,8 @@ const SIDECARS: Record<string, ProxyNode> = {
   'sourceLabels version=v2': { ...BASE, labels: { app: 'ratings-client', version: 'v2' } },
   'other namespace': { ...BASE, namespace: 'other' },
   'inbound port': { ...BASE, inbound: PRODUCTPAGE_PROXY.inbound },
+  'inbound port, app=productpage (DENY policy)': { ...BASE, labels: { app: 'productpage', version: 'v1' }, inbound: PRODUCTPAGE_PROXY.inbound },
+  'inbound port, app=reviews (STRICT mTLS)': { ...BASE, labels: { app: 'reviews', version: 'v1' }, inbound: PRODUCTPAGE_PROXY.inbound },
 };
 const TYPES: Array<[ResourceTypeUrl, readonly string[] | undefined]> = [
   [TypeUrl.Cluster, undefined],
