@@ -1,5 +1,5 @@
 // Consistency of the YAML shipped with the sample: workloads point at real entry files, every
-// route destination names a declared subset, and mesh.yaml is the gateway plus the subsets.
+// route destination names a declared subset, and mesh.yaml is the gateway, the subsets and STRICT mTLS.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('networking YAML', () => {
     }
   });
 
-  it('mesh.yaml is the gateway plus all destination rules', () => {
-    expect(docs('mesh.yaml')).toEqual([...docs('networking/bookinfo-gateway.yaml'), ...docs('networking/destination-rule-all.yaml')]);
+  it('mesh.yaml is the gateway, all destination rules and mesh-wide STRICT mTLS', () => {
+    expect(docs('mesh.yaml')).toEqual([...docs('networking/bookinfo-gateway.yaml'), ...docs('networking/destination-rule-all.yaml'), ...docs('security/peer-authentication-strict.yaml')]);
   });
 });
