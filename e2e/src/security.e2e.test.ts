@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import path from 'node:path';
 import net from 'node:net';
 import { waitFor } from '@mizzen/testkit';
@@ -25,6 +26,21 @@ function plaintext(host: string, port: number): Promise<string> {
     s.on('close', () => resolve(data || 'closed'));
     s.setTimeout(5000, () => s.destroy());
   });
+}
+
+const ISSUER = 'testing@secure.istio.io';
+
+/** An RS256 key pair, its JWKS (inline in a RequestAuthentication) and a token minter. */
+function jwtIssuer() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'e2e', alg: 'RS256', use: 'sig' }] });
+  const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const token = (claims: object = {}) => {
+    const now = Math.floor(Date.now() / 1000);
+    const data = `${b64({ alg: 'RS256', kid: 'e2e', typ: 'JWT' })}.${b64({ iss: ISSUER, sub: ISSUER, iat: now, exp: now + 600, ...claims })}`;
+    return `${data}.${sign('sha256', Buffer.from(data), privateKey).toString('base64url')}`;
+  };
+  return { jwks, token };
 }
 
 /**
@@ -99,5 +115,41 @@ describe('Bookinfo with mTLS and authorization policies (meshctl up, real proces
     await until('DENY before ALLOW: jason is refused, others are not', async () => (await page(mesh.gateway, { cookie: 'user=jason' })).status === 403 && (await page(mesh.gateway)).status === 200);
     for (const f of ['authz-deny-jason.yaml', 'authz-details-reviews-viewer.yaml', 'authz-productpage-viewer.yaml', 'authz-allow-nothing.yaml']) await remove(f);
     await until('policies removed', async () => (await page(mesh.gateway, { cookie: 'user=jason' })).status === 200);
+  });
+
+  it("Istio's JWT task at the ingress gateway: invalid tokens get 401, then a policy requires a valid one", async () => {
+    const { jwks, token } = jwtIssuer();
+    const ra = `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: jwt-example, namespace: istio-system}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  jwtRules:
+  - issuer: ${ISSUER}
+    jwks: '${jwks}'
+`;
+    const requireJwt = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: require-jwt, namespace: istio-system}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  action: ALLOW
+  rules:
+  - from: [{source: {requestPrincipals: ["${ISSUER}/${ISSUER}"]}}]
+`;
+    const status = async (auth?: string) => (await fetch(`${mesh.gateway}/productpage`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} })).status;
+    const applyText = async (yaml: string, verb = 'apply') => expect((await mesh.meshctl([verb, '-f', '-'], yaml)).code).toBe(0);
+    await applyText(ra);
+    await until('an invalid token is refused', async () => (await status('not-a-token')) === 401);
+    expect(await status()).toBe(200);
+    expect(await status(token())).toBe(200);
+    // Expired past Envoy's default 60 s clock skew.
+    expect(await status(token({ exp: Math.floor(Date.now() / 1000) - 600 }))).toBe(401);
+    await applyText(requireJwt);
+    await until('a request without a token is denied', async () => (await status()) === 403);
+    expect(await status(token())).toBe(200);
+    await applyText(requireJwt, 'delete');
+    await applyText(ra, 'delete');
+    await until('JWT policies removed', async () => (await status('not-a-token')) === 200);
   });
 });
