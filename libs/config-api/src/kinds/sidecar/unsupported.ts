@@ -2,7 +2,10 @@ import type { UnsupportedField } from '../../core/kind-module';
 
 /** Sidecar fields the Mizzen data plane parses but does not implement yet: Galley warns with their path. */
 export const sidecarUnsupportedFields: readonly UnsupportedField[] = [
-  { path: 'ingress', reason: 'inbound listeners come from the declared ports of the workload' },
+  { path: 'ingress[*].bind', reason: 'local-mode sidecars bind their workload address' },
+  { path: 'ingress[*].captureMode', reason: 'local-mode sidecars do not capture traffic' },
+  { path: 'ingress[*].tls', reason: 'not implemented' },
+  { path: 'ingress[*].connectionPool', reason: 'not implemented' },
   { path: 'egress[*].port', reason: 'egress listeners are not scoped per port; the hosts apply to every port' },
   { path: 'egress[*].bind', reason: 'local-mode sidecars bind their workload address' },
   { path: 'egress[*].captureMode', reason: 'local-mode sidecars do not capture traffic' },

@@ -4,6 +4,7 @@ import { durationFromMs } from '@mizzen/xds-types';
 import { buildLoadAssignment } from '../common/endpoints';
 import { http2Options, outboundClusters } from '../common/outbound-cluster';
 import type { GenerationContext, Generator } from '../types';
+import { inboundPortsFor } from './inbound-ports';
 
 /** Sidecar and gateway CDS: outbound clusters of every visible service port, inbound clusters, and Istio's two sentinel clusters. */
 export const meshClusters: Generator = {
@@ -13,7 +14,7 @@ export const meshClusters: Generator = {
     for (const svc of snapshot.servicesForProxy(proxy)) {
       for (const port of svc.ports) clusters.push(...outboundClusters(snapshot, svc, port, proxy.namespace));
     }
-    for (const p of proxy.inbound) {
+    for (const p of inboundPortsFor(snapshot, proxy)) {
       const [host, portStr] = splitHostPort(p.target);
       const name = inboundClusterName(p.port);
       clusters.push({

@@ -6,6 +6,7 @@ import { ZERO_DURATION } from '../common/durations';
 import { HCM_FILTER, hcmWithRoutes, httpFilters } from '../common/hcm';
 import { TCP_PROXY_FILTER, TLS_INSPECTOR } from '../common/tcp-proxy';
 import { asEnvoyFilter, inboundSecurityHttpFilters } from '../security';
+import { inboundPortsFor } from './inbound-ports';
 import { type EffectiveMTLSMode, peerAuthnModeFor } from '../security/peer-authn';
 import { networkRbacFilters } from '../security/tcp-rbac';
 import { inboundMtlsTransportSocket } from '../security/tls-context';
@@ -30,7 +31,7 @@ const servedAsHttp = (p: InboundPort): boolean => isHttpProtocol(p.protocol) || 
 export function inboundListeners(snapshot: MeshSnapshot, proxy: ProxyNode): XdsResource[] {
   const security = inboundSecurityHttpFilters(snapshot, proxy, { extensionProviders: snapshot.mesh.extensionProviders }).map(asEnvoyFilter);
   const tcpRbac = networkRbacFilters(snapshot, proxy).map(asEnvoyFilter);
-  return [...proxy.inbound]
+  return [...inboundPortsFor(snapshot, proxy)]
     .sort((a, b) => a.port - b.port)
     .map((p) => {
       const name = listenerName(proxy.ip, p.port);

@@ -4,6 +4,7 @@ import { type FilterChain, type Listener, TypeUrl, type XdsResource } from '@miz
 import { HTTP_PROXY_PORT } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { TLS_INSPECTOR, tcpProxyChain } from '../common/tcp-proxy';
+import { inboundPortsFor } from './inbound-ports';
 
 const RESERVED_PORTS = new Set([HTTP_PROXY_PORT, 15000, 15006, 15020, 15021, 15090]);
 
@@ -19,7 +20,7 @@ const RESERVED_PORTS = new Set([HTTP_PROXY_PORT, 15000, 15006, 15020, 15021, 150
  */
 export function outboundL4Listeners(snapshot: MeshSnapshot, proxy: ProxyNode): XdsResource[] {
   const byPort = new Map<number, Array<{ svc: Service; port: ServicePort }>>();
-  const inbound = new Set(proxy.inbound.map((p) => p.port));
+  const inbound = new Set(inboundPortsFor(snapshot, proxy).map((p) => p.port));
   for (const svc of snapshot.servicesForProxy(proxy)) {
     for (const port of svc.ports) {
       if (isHttpProtocol(port.protocol) || RESERVED_PORTS.has(port.number) || inbound.has(port.number)) continue;
