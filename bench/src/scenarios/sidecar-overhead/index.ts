@@ -1,6 +1,7 @@
 import type { Cleanup } from '../../common/cleanup';
 import type { ScenarioResult } from '../../report/model';
 import type { BenchSettings, Scenario } from '../scenario';
+import { reportWorkers, runWorkers, setupWorkers } from './concurrency';
 import { reportOverhead } from './report';
 import { FIXED_CONNECTIONS, FIXED_RATE, SATURATION_CONNECTIONS, durations, runOverhead } from './run';
 import { setupOverhead } from './setup';
@@ -8,17 +9,24 @@ import { setupOverhead } from './setup';
 export const sidecarOverhead: Scenario = {
   name: 'sidecar-overhead',
   title: 'Sidecar overhead (HTTP/1.1, 1 KB responses)',
-  budgetMs: (s) => (s.quick ? 3 : 6) * 60_000,
+  budgetMs: (s) => (s.quick ? 4 : 8) * 60_000,
   async run(s: BenchSettings, cleanup: Cleanup): Promise<ScenarioResult> {
     const started = Date.now();
     const env = await setupOverhead(s, cleanup);
-    const raw = await runOverhead(s, env, cleanup);
-    const { headlines, tables } = reportOverhead(raw);
+    const overhead = await runOverhead(s, env, cleanup);
     const d = durations(s);
+    // Then the worker-process comparison (proxy --concurrency 2 vs nginx worker_processes 2).
+    s.log('  worker processes: a --concurrency 2 proxy and a 2-worker nginx');
+    const workers = await runWorkers(s, env, await setupWorkers(env, cleanup), d);
+    const raw = { ...overhead, workers };
+    const main = reportOverhead(overhead);
+    const extra = reportWorkers(workers, s.rounds);
+    const headlines = [...main.headlines, ...extra.headlines];
+    const tables = [...main.tables, ...extra.tables];
     return {
       name: this.name,
       title: this.title,
-      status: raw.samples.some((x) => x.error) ? 'partial' : 'ok',
+      status: raw.samples.some((x) => x.error) || workers.samples.some((x) => x.error) ? 'partial' : 'ok',
       durationS: (Date.now() - started) / 1000,
       method: [
         'Real processes on loopback (127.0.77.x): a node:http upstream returning 1024 bytes, nginx serving a static 1 KB file as a second upstream, nginx as a reverse proxy (1 worker, keep-alive upstream pool), and NATS + Galley + Pilot configuring two Mizzen sidecars (apps/proxy, one process each, access log off).',
@@ -29,12 +37,16 @@ export const sidecarOverhead: Scenario = {
         'HTTP/2 and gRPC unary: an h2c server and a gRPC server (raw 1 KB messages, `/bench.Bench/Get`) in one upstream process, behind ServiceEntries with HTTP2/GRPC ports and the server sidecar\'s http2/grpc inbound ports; the same constant-rate client over 4 h2c sessions or gRPC channels (one request in flight each), and for saturation the bench\'s closed loop (wrk speaks neither). No nginx baseline for these.',
         `CPU: utime+stime from /proc/<pid>/stat before/after each run, divided by the requests completed (CPU seconds per 1000 requests = vCPU per 1000 rps). Idle RSS: VmRSS after config, before load; peak: VmHWM at the end.`,
         `${s.rounds} round(s); inside a round every path runs once (fixed rate, then saturation), so drift hits all paths alike. ${d.warmupS} s of saturation warm-up per path before round 1.`,
+        `Worker processes: after the rounds above, a third Mizzen proxy started with --concurrency ${workers.workers} (cluster module, SCHED_NONE: the workers share each listening socket) and a second nginx with worker_processes ${workers.workers}; ${s.rounds} interleaved round(s) of wrk saturation over the one-proxy path to the node upstream for nginx and Mizzen at 1 and ${workers.workers} workers.`,
         ...raw.notes,
       ],
       headlines,
       tables,
       profiles: raw.profiles,
-      errors: raw.samples.filter((x) => x.error).map((x) => `round ${x.round} ${x.upstream} ${x.config}: ${x.error}`),
+      errors: [
+        ...raw.samples.filter((x) => x.error).map((x) => `round ${x.round} ${x.upstream} ${x.config}: ${x.error}`),
+        ...workers.samples.filter((x) => x.error).map((x) => `round ${x.round} workers ${x.path}: ${x.error}`),
+      ],
       raw,
     };
   },

@@ -66,6 +66,13 @@ spec:
   endpoints: [{ address: ${ADDR.upstream} }]
 `;
 
+const PLAINTEXT_NAMESPACE = `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: bench-plaintext, namespace: default }
+spec:
+  mtls: { mode: DISABLE }
+`;
+
 const serviceEntries = (upstreams: Upstream[]): string =>
   [...upstreams.map((u) => serviceEntry(u.entryHost, u.port, 'http', 'HTTP')), ...Object.values(H2).map((h) => serviceEntry(h.entryHost, h.port, h.portName, h.proto))].join('---\n');
 
@@ -124,7 +131,9 @@ export async function setupOverhead(s: BenchSettings, cleanup: Cleanup): Promise
   const fillerServices = s.quick ? 100 : 1000;
   const filler = registryFixture(fillerServices, 1);
   await cp.putServices(filler.services, filler.workloads);
-  await cp.apply(serviceEntries(upstreams));
+  // The bench's sidecars run without a certificate agent (plaintext): a namespace policy turns
+  // inbound mTLS off, or Pilot's PERMISSIVE default makes their inbound listeners need `default`.
+  await cp.apply(`${serviceEntries(upstreams)}---\n${PLAINTEXT_NAMESPACE}`);
 
   const sidecar = (name: string, ip: string, extra: string[]) =>
     startNodeProcess(cleanup, {
