@@ -1,7 +1,7 @@
 import type { Cleanup } from '../../common/cleanup';
 import { startNginx } from '../../common/nginx';
 import { appMain } from '../../common/paths';
-import { type ProcessGroup, cpuMeter } from '../../common/proc-stats';
+import { ProcessGroup, cpuMeter } from '../../common/proc-stats';
 import { type BenchProcess, startNodeProcess } from '../../common/processes';
 import { overRounds } from '../../common/stats';
 import { waitFor } from '@mizzen/testkit';
@@ -70,7 +70,8 @@ function workerTarget(p: WorkerPath, env: OverheadEnv, w: WorkersEnv): { host: s
     case 'mizzen-1':
       return { ...one, group: env.clientSidecar.group() };
     case 'mizzen-2':
-      return { ...one, host: WORKER_ADDR.proxy, group: w.proxy.group() };
+      // The primary and its worker processes (BenchProcess.group() is the primary alone).
+      return { ...one, host: WORKER_ADDR.proxy, group: ProcessGroup.tree(w.proxy.name, w.proxy.pid) };
     case 'nginx-1':
       return env.nginxProxy ? { ...ngx, group: env.nginxProxy.group() } : undefined;
     case 'nginx-2':
