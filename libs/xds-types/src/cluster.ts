@@ -117,6 +117,23 @@ export interface LoadBalancingPolicy {
   policies: Array<{ typedExtensionConfig: TypedExtensionConfig }>;
 }
 
+/** @proto envoy.config.core.v3.RuntimeDouble */
+export interface RuntimeDouble {
+  defaultValue: number;
+  runtimeKey: string;
+}
+
+/**
+ * Slow start: a new host's weight grows from minWeightPercent to its full weight over the window,
+ * as (time in window / window) ^ (1 / aggression).
+ * @proto envoy.config.cluster.v3.Cluster.SlowStartConfig
+ */
+export interface SlowStartConfig {
+  slowStartWindow?: Duration;
+  aggression?: RuntimeDouble;
+  minWeightPercent?: Percent;
+}
+
 /**
  * One of type | clusterType; at most one of ringHashLbConfig | originalDstLbConfig.
  * @proto envoy.config.cluster.v3.Cluster
@@ -146,6 +163,10 @@ export interface Cluster {
   ringHashLbConfig?: RingHashLbConfig;
   /** @proto envoy.config.cluster.v3.Cluster.MaglevLbConfig */
   maglevLbConfig?: { tableSize?: UInt64Value };
+  /** @proto envoy.config.cluster.v3.Cluster.RoundRobinLbConfig */
+  roundRobinLbConfig?: { slowStartConfig?: SlowStartConfig };
+  /** @proto envoy.config.cluster.v3.Cluster.LeastRequestLbConfig */
+  leastRequestLbConfig?: { choiceCount?: UInt32Value; slowStartConfig?: SlowStartConfig };
   /** Deprecated in Envoy in favour of HttpProtocolOptions; still honoured. */
   maxRequestsPerConnection?: UInt32Value;
   originalDstLbConfig?: OriginalDstLbConfig;

@@ -28,6 +28,12 @@ spec:
   - name: v3
     labels: {version: v3}
     trafficPolicy: {loadBalancer: {simple: RANDOM}}
+  - name: v4
+    labels: {version: v4}
+    trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST, warmup: {duration: 60s, aggression: 2, minimumPercent: 20}}}
+  - name: v5
+    labels: {version: v5}
+    trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 30s}}
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService

@@ -30,7 +30,7 @@ interface LocalityBucket<H> extends LbHost {
   hosts: H[];
 }
 
-export type BalancerSettings = Pick<ClusterConfig, 'lbPolicy' | 'panicThreshold' | 'localityWeighted' | 'hashLb' | 'choiceCount'>;
+export type BalancerSettings = Pick<ClusterConfig, 'lbPolicy' | 'panicThreshold' | 'localityWeighted' | 'hashLb' | 'choiceCount' | 'slowStart'>;
 
 const isHealthy = (h: BalancedHost): boolean => !h.ejected && (h.endpoint.health === 'HEALTHY' || h.endpoint.health === 'UNKNOWN');
 const isDegraded = (h: BalancedHost): boolean => !h.ejected && h.endpoint.health === 'DEGRADED';
@@ -71,7 +71,7 @@ export class ClusterBalancer<H extends BalancedHost> {
     this.loads = priorityLoads(counts, factor, settings.panicThreshold);
     const only = this.levels.length === 1 ? this.levels[0] : undefined;
     if (only && !only.degraded.length && !this.hashed && !settings.localityWeighted) {
-      this.single = createLoadBalancer(settings.lbPolicy, this.loads.panic[0] ? only.all : only.healthy, rng, settings.choiceCount);
+      this.single = createLoadBalancer(settings.lbPolicy, this.loads.panic[0] ? only.all : only.healthy, rng, settings.choiceCount, settings.slowStart);
     }
   }
 
@@ -101,7 +101,7 @@ export class ClusterBalancer<H extends BalancedHost> {
 
   private lb(key: string, hosts: H[]): LoadBalancer<H> {
     let lb = this.lbs.get(key);
-    if (!lb) this.lbs.set(key, (lb = createLoadBalancer(this.settings.lbPolicy, hosts, this.rng, this.settings.choiceCount)));
+    if (!lb) this.lbs.set(key, (lb = createLoadBalancer(this.settings.lbPolicy, hosts, this.rng, this.settings.choiceCount, this.settings.slowStart)));
     return lb;
   }
 

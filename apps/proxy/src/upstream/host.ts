@@ -39,6 +39,8 @@ export function hostKey(host: string, port: number): string {
  */
 export class UpstreamHost {
   readonly key: string;
+  /** When this host joined its cluster (slow start ages from here). */
+  readonly addedAtMs = Date.now();
   endpoint: LbEndpoint;
   /** In-flight requests (least-request LB input, `/clusters` rq_active). */
   active = 0;

@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../config/model';
+import type { LbPolicy, SlowStartSettings } from '../config/model';
 import type { Rng } from '../routing';
 
 /** What a load balancer needs of a host. */
@@ -6,6 +6,8 @@ export interface LbHost {
   readonly key: string;
   readonly weight: number;
   readonly active: number;
+  /** When the host joined the cluster (slow start); absent = never in slow start. */
+  readonly addedAtMs?: number;
 }
 
 export interface LoadBalancer<H extends LbHost> {
@@ -108,7 +110,57 @@ export class RandomLb<H extends LbHost> implements LoadBalancer<H> {
   }
 }
 
-export function createLoadBalancer<H extends LbHost>(policy: LbPolicy, hosts: readonly H[], rng: Rng, choiceCount = 2): LoadBalancer<H> {
+/**
+ * Slow start over ROUND_ROBIN or LEAST_REQUEST: while some host is younger than the window, picks
+ * use effective weights weight x max(minWeightPercent / 100, (age / window) ^ (1 / aggression)):
+ * weighted random for round robin (the proportions of Envoy's EDF schedule), the weighted
+ * least-request score for least request. Once every host has aged past the window it is the plain
+ * balancer again.
+ * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/load_balancing/slow_start
+ */
+export class SlowStartLb<H extends LbHost> implements LoadBalancer<H> {
+  /** After this instant no host is in slow start. */
+  private readonly warmAt: number;
+
+  constructor(
+    private readonly base: LoadBalancer<H>,
+    private readonly hosts: readonly H[],
+    private readonly policy: 'ROUND_ROBIN' | 'LEAST_REQUEST',
+    private readonly s: SlowStartSettings,
+    private readonly rng: Rng,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.warmAt = Math.max(-Infinity, ...hosts.map((h) => (h.addedAtMs ?? -Infinity) + s.windowMs));
+  }
+
+  /** The weight factor of a host `ageMs` old. */
+  factor(ageMs: number): number {
+    if (ageMs >= this.s.windowMs) return 1;
+    const ramp = Math.pow(Math.max(0, ageMs) / this.s.windowMs, 1 / this.s.aggression);
+    return Math.max(this.s.minWeightPercent / 100, ramp);
+  }
+
+  pick(): H | undefined {
+    const now = this.now();
+    if (now >= this.warmAt || this.hosts.length <= 1) return this.base.pick();
+    const weights = this.hosts.map((h) => h.weight * (h.addedAtMs === undefined ? 1 : this.factor(now - h.addedAtMs)));
+    if (this.policy === 'LEAST_REQUEST') {
+      let best = 0;
+      for (let i = 1; i < this.hosts.length; i++) if (weights[i] / (this.hosts[i].active + 1) > weights[best] / (this.hosts[best].active + 1)) best = i;
+      return this.hosts[best];
+    }
+    let r = this.rng() * weights.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < this.hosts.length; i++) if ((r -= weights[i]) < 0) return this.hosts[i];
+    return this.hosts[this.hosts.length - 1];
+  }
+}
+
+export function createLoadBalancer<H extends LbHost>(policy: LbPolicy, hosts: readonly H[], rng: Rng, choiceCount = 2, slowStart?: SlowStartSettings): LoadBalancer<H> {
+  const base = plainLoadBalancer(policy, hosts, rng, choiceCount);
+  return slowStart && (policy === 'ROUND_ROBIN' || policy === 'LEAST_REQUEST') ? new SlowStartLb(base, hosts, policy, slowStart, rng) : base;
+}
+
+function plainLoadBalancer<H extends LbHost>(policy: LbPolicy, hosts: readonly H[], rng: Rng, choiceCount: number): LoadBalancer<H> {
   switch (policy) {
     case 'ROUND_ROBIN':
       // Envoy starts each round robin at a random index so proxies do not move in lock step.

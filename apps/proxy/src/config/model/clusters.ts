@@ -109,6 +109,18 @@ export interface HashLbConfig {
   tableSize: number;
 }
 
+/**
+ * Envoy slow start: a host added less than `windowMs` ago gets its weight scaled by
+ * max(minWeightPercent / 100, (age / window) ^ (1 / aggression)).
+ * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/load_balancing/slow_start
+ */
+export interface SlowStartSettings {
+  windowMs: number;
+  aggression: number;
+  /** Percent of the full weight a host starts with (Envoy default 10). */
+  minWeightPercent: number;
+}
+
 export interface ClusterConfig {
   name: string;
   type: DiscoveryType;
@@ -139,6 +151,8 @@ export interface ClusterConfig {
   /** common_lb_config.locality_weighted_lb_config is set. */
   localityWeighted: boolean;
   hashLb: HashLbConfig;
+  /** ROUND_ROBIN / LEAST_REQUEST slow start (round_robin_lb_config / least_request_lb_config). */
+  slowStart?: SlowStartSettings;
   outlierDetection?: OutlierDetectionConfig;
   /** ORIGINAL_DST: how long an unused host is kept (Envoy default 5 s). */
   cleanupIntervalMs: number;

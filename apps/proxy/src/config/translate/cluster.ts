@@ -1,6 +1,6 @@
 import type * as xds from '@mizzen/xds-types';
 import { TypeUrl } from '@mizzen/xds-types';
-import type { ClusterConfig, HashLbConfig, LbPolicy, TransportSocketMatchConfig } from '../model';
+import type { ClusterConfig, HashLbConfig, LbPolicy, SlowStartSettings, TransportSocketMatchConfig } from '../model';
 import { PLAINTEXT, emptyAssignment } from '../model';
 import { loadAssignment } from './endpoints';
 import { type Issues, at } from './issues';
@@ -111,6 +111,20 @@ function discovery(c: xds.Cluster, issues: Issues): Pick<ClusterConfig, 'type' |
   return { type, loadAssignment: cla ?? (type === 'ORIGINAL_DST' ? undefined : emptyAssignment(c.name)) };
 }
 
+/** round_robin_lb_config / least_request_lb_config slow start (the LB config of another policy is an error). */
+function slowStart(c: xds.Cluster, issues: Issues): { slowStart?: SlowStartSettings } {
+  if (c.roundRobinLbConfig && (c.lbPolicy ?? 'ROUND_ROBIN') !== 'ROUND_ROBIN') issues.error('roundRobinLbConfig', 'requires lbPolicy ROUND_ROBIN');
+  if (c.leastRequestLbConfig && c.lbPolicy !== 'LEAST_REQUEST') issues.error('leastRequestLbConfig', 'requires lbPolicy LEAST_REQUEST');
+  const [cfg, path] = c.leastRequestLbConfig?.slowStartConfig ? [c.leastRequestLbConfig.slowStartConfig, 'leastRequestLbConfig.slowStartConfig'] : [c.roundRobinLbConfig?.slowStartConfig, 'roundRobinLbConfig.slowStartConfig'];
+  if (!cfg) return {};
+  const windowMs = durationMs(cfg.slowStartWindow, at(path, 'slowStartWindow'), issues, 0);
+  const aggression = cfg.aggression?.defaultValue ?? 1;
+  if (!(aggression > 0)) issues.error(at(path, 'aggression'), 'must be greater than zero');
+  const minWeightPercent = cfg.minWeightPercent?.value ?? 10;
+  if (minWeightPercent < 0 || minWeightPercent > 100) issues.error(at(path, 'minWeightPercent'), 'must be a percentage in [0, 100]');
+  return windowMs > 0 ? { slowStart: { windowMs, aggression, minWeightPercent } } : {};
+}
+
 /** common_lb_config: panic threshold and locality-weighted LB; zone-aware routing is not implemented. */
 function commonLb(c: xds.Cluster, issues: Issues): Pick<ClusterConfig, 'panicThreshold' | 'localityWeighted'> {
   const common = c.commonLbConfig;
@@ -144,6 +158,7 @@ export function cluster(c: xds.Cluster, issues: Issues): ClusterConfig {
     ...poolTimers(c, issues),
     ...commonLb(c, issues),
     hashLb: hashLb(c, issues),
+    ...slowStart(c, issues),
     outlierDetection: c.outlierDetection ? outlierDetection(c.outlierDetection, 'outlierDetection', issues) : undefined,
     cleanupIntervalMs: durationMs(c.cleanupInterval, 'cleanupInterval', issues, 5000),
   };

@@ -6,8 +6,6 @@ export const destinationRuleUnsupportedFields: readonly UnsupportedField[] = [
     path: `${at}.tls.credentialName`,
     reason: 'Pilot does not resolve Kubernetes secrets for client TLS; use clientCertificate/privateKey/caCertificates files (SIMPLE verifies against the system roots without caCertificates)',
   })),
-  { path: 'trafficPolicy.loadBalancer.warmup', reason: 'slow start is not implemented' },
-  { path: 'trafficPolicy.loadBalancer.warmupDurationSecs', reason: 'slow start is not implemented' },
   { path: 'trafficPolicy.tunnel', reason: 'HTTP CONNECT tunnelling to upstreams is not implemented' },
   { path: 'trafficPolicy.proxyProtocol', reason: 'PROXY protocol to upstreams is not implemented' },
   { path: 'trafficPolicy.connectionPool.http.useClientProtocol', reason: 'the upstream protocol follows the port protocol' },

@@ -1,5 +1,5 @@
 import { type ConnectionPoolSettings, type DestinationRule, parseDuration, type TrafficPolicy } from '@mizzen/config-api';
-import { type Any, type Cluster, TypeUrl } from '@mizzen/xds-types';
+import { type Any, type Cluster, type SlowStartConfig, TypeUrl } from '@mizzen/xds-types';
 import { toDuration } from './durations';
 
 /**
@@ -34,6 +34,22 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 
 const MAX_U32 = 4294967295;
 
+/**
+ * `warmup` (or the deprecated `warmupDurationSecs`) as Envoy slow start, for ROUND_ROBIN and
+ * LEAST_REQUEST only, as Istio (`setSlowStartConfig`): the window, the aggression when given, the
+ * minimum weight percent when given (Envoy's default 10%).
+ */
+function slowStartConfig(lb: NonNullable<TrafficPolicy['loadBalancer']> | undefined): SlowStartConfig | undefined {
+  const window = toDuration(lb?.warmup?.duration ?? lb?.warmupDurationSecs);
+  if (!window) return undefined;
+  const w = lb?.warmup;
+  return {
+    slowStartWindow: window,
+    ...(w?.aggression !== undefined ? { aggression: { defaultValue: w.aggression, runtimeKey: 'upstream.slow_start.aggression' } } : {}),
+    ...(w?.minimumPercent !== undefined ? { minWeightPercent: { value: w.minimumPercent } } : {}),
+  };
+}
+
 /** Cluster fields (LB, circuit breakers, outlier detection, timeouts) from a traffic policy. */
 export function applyTrafficPolicy(cluster: Cluster, policy: TrafficPolicy | undefined, defaultConnectTimeoutMs: number): Cluster {
   const out: Cluster = { ...cluster };
@@ -55,6 +71,9 @@ export function applyTrafficPolicy(cluster: Cluster, policy: TrafficPolicy | und
     out.lbPolicy = 'CLUSTER_PROVIDED';
     delete out.edsClusterConfig;
   } else out.lbPolicy = 'ROUND_ROBIN';
+  const slowStart = slowStartConfig(lb);
+  if (slowStart && out.lbPolicy === 'ROUND_ROBIN') out.roundRobinLbConfig = { slowStartConfig: slowStart };
+  if (slowStart && out.lbPolicy === 'LEAST_REQUEST') out.leastRequestLbConfig = { slowStartConfig: slowStart };
   const cp = policy?.connectionPool;
   // Istio raises Envoy's 1024 defaults to "unlimited" unless the user sets a limit.
   out.circuitBreakers = {
