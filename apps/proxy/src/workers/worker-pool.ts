@@ -4,7 +4,7 @@ import type { DiscoveryResponseIn } from '@mizzen/xds-codec';
 import type { ProxyRuntime } from '../runtime';
 import { type StatSample, type StatsStore, mergeWorkerStats } from '../stats';
 import type { Secret, SecretStore } from '../tls/secret-store';
-import { type SecretPayload, type ToPrimary, type ToWorker, parseToPrimary } from './ipc-messages';
+import { type SecretPayload, type ToWorker, parseToPrimary } from './ipc-messages';
 import { snapshotMessages, xdsMessage } from './xds-forwarding';
 
 /** The environment variable a worker learns its index from. */
@@ -152,7 +152,11 @@ export class WorkerPool extends EventEmitter<{ ready: [] }> {
     slot.worker = undefined;
     slot.listening = false;
     slot.ready = false;
-    for (const [id, p] of this.pendingStats) if (p.slot === slot) (this.pendingStats.delete(id), p.resolve(undefined));
+    for (const [id, p] of this.pendingStats) {
+      if (p.slot !== slot) continue;
+      this.pendingStats.delete(id);
+      p.resolve(undefined);
+    }
     if (this.stopping) return;
     // Back off on a crash loop (250 ms doubling to 10 s); a worker that got ready resets it.
     const delay = Math.min(250 * 2 ** slot.failures++, 10_000);

@@ -7,7 +7,6 @@ import { TypeUrl } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeControlPlane, type PushedResource } from '../testing/fake-control-plane';
 import { type TestUpstream, request, startUpstream } from '../testing/upstreams';
-import { waitUntil } from '../testing/wait';
 import * as b from '../testing/xds-builders';
 
 /** The built proxy (`npm run build`): worker processes re-execute it. */
