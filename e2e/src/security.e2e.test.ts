@@ -74,6 +74,10 @@ describe('Bookinfo with mTLS and authorization policies (meshctl up, real proces
     const p = await page(mesh.gateway);
     expect(p).toMatchObject({ status: 200, details: '200', reviews: '200' });
     expect(await plaintext(details, 9080)).not.toMatch(/^HTTP\/1\.1 200/);
+    // Istio's probe rewrite: the kubelet's readiness probe goes to the agent, which probes the app
+    // in plaintext from inside the workload, so it passes under STRICT.
+    expect((await fetch(`http://${details}:15020/app-health/details-v1/readyz`)).status).toBe(200);
+    expect((await fetch(`http://${details}:15020/healthz/ready`)).status).toBe(200);
   });
 
   it('shows each proxy its workload certificate (SPIFFE identity from Citadel) and the trust bundle', async () => {

@@ -96,6 +96,7 @@ export function sidecarSpec(w: PlannedWorkload, cp: ControlPlaneEndpoints, token
       '--labels', labels,
       ...w.ports.flatMap((p) => ['--inbound', `${p.name}:${p.port}=${w.ip}:${p.appPort}`]),
       ...(w.locality ? ['--locality', w.locality] : []),
+      ...(w.readinessProbe ? ['--app-probers', JSON.stringify({ [`/app-health/${w.name}/readyz`]: w.readinessProbe })] : []),
       ...meshAccess(cp, tokenFile),
     ],
     ready: /proxy ready/,

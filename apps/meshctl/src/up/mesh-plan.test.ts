@@ -15,6 +15,8 @@ describe('workloads.yaml', () => {
     const [w] = planWorkloads(parseWorkloadsFile(file('\n    locality: us-east/zone-1'), 'w.yaml'), '127.9.0');
     expect(w).toMatchObject({ name: 'web-v1', namespace: 'shop', serviceAccount: 'default', ip: '127.9.0.1', ports: [{ name: 'http', port: 8000, appPort: 18000 }], locality: 'us-east/zone-1' });
     expect(planWorkloads(parseWorkloadsFile(file(), 'w.yaml'))[0].locality).toBeUndefined();
+    const probed = planWorkloads(parseWorkloadsFile(file('\n    readinessProbe: {httpGet: {path: /health, port: 8000}}'), 'w.yaml'))[0];
+    expect(probed.readinessProbe).toEqual({ httpGet: { path: '/health', port: 8000 } });
   });
 
   it('names the file, the field and the reason for bad input', () => {

@@ -15,6 +15,8 @@ const workloadsFile = z.object({
       entry: z.string().min(1),
       env: z.record(z.string(), z.string()).default({}),
       /** `region/zone/subzone`, for locality load balancing (Istio: the node's topology labels). */
+      /** Kubernetes-style readiness probe, rewritten to the sidecar agent's /app-health (Istio's probe rewrite). */
+      readinessProbe: z.strictObject({ httpGet: z.strictObject({ path: z.string().startsWith('/'), port: z.number().int().min(1).max(65535) }) }).optional(),
       locality: z.string().regex(/^[^/]*(\/[^/]*){0,2}$/, 'region/zone/subzone').optional(),
     }).strict(),
   ),
@@ -41,6 +43,7 @@ export interface PlannedWorkload {
   entry: string;
   env: Record<string, string>;
   locality?: string;
+  readinessProbe?: { httpGet: { path: string; port: number } };
 }
 
 /**
@@ -61,5 +64,6 @@ export function planWorkloads(file: WorkloadsFile, ipBlock = '127.1.0', firstHos
     entry: w.entry,
     env: w.env,
     ...(w.locality ? { locality: w.locality } : {}),
+    ...(w.readinessProbe ? { readinessProbe: w.readinessProbe } : {}),
   }));
 }

@@ -9,6 +9,7 @@ import { CertAgent } from './cert-agent/cert-agent';
 import { PROXY_VERSION, buildNode } from './node';
 import type { AgentOptions } from './options';
 import { pilotConnector } from './pilot-transport';
+import { startStatusServer } from './status/status-server';
 
 export interface AgentDeps {
   log: (msg: string) => void;
@@ -40,6 +41,7 @@ export class Agent {
   /** Present with `--concurrency` > 1. */
   readonly workers?: WorkerPool;
   private admin?: http.Server;
+  private status?: http.Server;
   private closeTransport?: () => void;
   private readonly acked = new Set<string>();
   private isReady = false;
@@ -138,6 +140,7 @@ export class Agent {
       o.ip,
       o.adminPort,
     );
+    if (o.statusPort) this.status = await startStatusServer({ ip: o.ip, port: o.statusPort, probers: o.appProbers, inbound: o.inbound, ready: () => this.isReady });
     this.workers?.start();
     if (this.certAgent) {
       // Istio's proxies get their certificate before any config that needs it: xDS starts once
@@ -158,6 +161,14 @@ export class Agent {
     await Promise.all([this.runtime.close(), this.workers?.stop()]);
     await new Promise<void>((resolve) => (this.admin ? this.admin.close(() => resolve()) : resolve()));
     this.admin?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.status ? this.status.close(() => resolve()) : resolve()));
+    this.status?.closeAllConnections();
+  }
+
+  /** The status server's bound port, 0 when it is off. */
+  statusPort(): number {
+    const a = this.status?.address();
+    return typeof a === 'object' && a ? a.port : 0;
   }
 
   /** The admin server's bound port (useful with --admin-port 0). */

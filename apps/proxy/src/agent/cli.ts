@@ -30,6 +30,8 @@ export function buildCli(onRun: (o: AgentOptions) => Promise<void>): Command {
     .addOption(opt('--cert-ttl <duration>', 'requested workload certificate lifetime', 'MIZZEN_CERT_TTL').default('24h'))
     .addOption(opt('--pilot-tls', "connect to Pilot over TLS, verified against ROOTCA", 'MIZZEN_PILOT_TLS'))
     .addOption(opt('--pilot-san <uri>', "SAN Pilot's certificate must carry (default spiffe://<td>/ns/mizzen-system/sa/pilot)", 'MIZZEN_PILOT_SAN'))
+    .addOption(opt('--app-probers <json>', "rewritten app probes, as Istio's injector writes them", 'ISTIO_KUBE_APP_PROBERS'))
+    .addOption(opt('--status-port <port>', 'agent status port (/healthz/ready, /app-health/...); default 15020 with --app-probers, else off', 'MIZZEN_STATUS_PORT'))
     .addOption(opt('--concurrency <n>', "worker processes serving the listeners (Envoy's --concurrency); 1 serves in this process", 'MIZZEN_CONCURRENCY').default('1'))
     .action(async (raw: RawAgentOptions & { inbound?: string[] | string }) => {
       const inbound = typeof raw.inbound === 'string' ? [raw.inbound] : raw.inbound;

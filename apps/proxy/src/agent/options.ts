@@ -2,6 +2,7 @@ import { type FieldError, type InboundPort, type Locality, type Result, fail, ok
 import { isValidTrustDomain } from '@mizzen/pki';
 import { isIP } from 'node:net';
 import { parseDurationMs } from './cert-agent/renewal';
+import { type AppProbers, parseAppProbers } from './status/app-probers';
 
 /** The certificate agent's settings; present only with `--ca-addr`. */
 export interface CaOptions {
@@ -46,6 +47,10 @@ export interface AgentOptions {
    * processes that serve the listeners while this one stays the agent (xDS, certificates, admin).
    */
   concurrency: number;
+  /** Rewritten application probes (Istio's ISTIO_KUBE_APP_PROBERS). */
+  appProbers: AppProbers;
+  /** The agent's status port (Istio 15020); 0 = off. On by default only when there are probers. */
+  statusPort: number;
 }
 
 /** Raw string values as commander hands them over. */
@@ -70,6 +75,8 @@ export interface RawAgentOptions {
   pilotTls?: boolean | string;
   pilotSan?: string;
   concurrency?: string;
+  appProbers?: string;
+  statusPort?: string;
 }
 
 /** Control-plane namespace Citadel signs Pilot's identity in (its `--control-plane-namespace` default). */
@@ -161,6 +168,7 @@ export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
   if (!HOST_PORT.test(pilot)) errors.push({ path: 'pilot', message: `"${pilot}" is not host:port` });
   const trustDomain = raw.trustDomain || 'cluster.local';
   if (!isValidTrustDomain(trustDomain)) errors.push({ path: 'trustDomain', message: `"${trustDomain}" is not a SPIFFE trust domain` });
+  const appProbers = parseAppProbers(raw.appProbers, errors);
   const options: AgentOptions = {
     type: type === 'router' ? 'router' : 'sidecar',
     ip,
@@ -179,6 +187,8 @@ export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
     caRootFile: raw.caRootFile || undefined,
     pilotTls: parsePilotTls(raw, trustDomain, errors),
     concurrency: parseConcurrency(raw.concurrency, errors),
+    appProbers,
+    statusPort: parsePort(raw.statusPort, appProbers.size ? 15020 : 0, 'statusPort', errors),
   };
   return errors.length ? fail(errors) : ok(options);
 }
