@@ -30,11 +30,11 @@ function xdsClient(pilotPort: number): grpc.Client & { SayHello: SayHello } {
 
 type SayHelloMd = (req: { name: string }, md: grpc.Metadata, opts: { deadline: number }, cb: (err: grpc.ServiceError | null, res?: { message: string }) => void) => void;
 
-function hello(client: { SayHello: SayHello }, headers: Record<string, string> = {}): Promise<string> {
+function hello(client: { SayHello: SayHello }, headers: Record<string, string> = {}, name = 'e2e'): Promise<string> {
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(headers)) md.set(k, v);
   return new Promise<string>((resolve, reject) =>
-    (client.SayHello as unknown as SayHelloMd)({ name: 'e2e' }, md, { deadline: Date.now() + 5000 }, (err, res) => (err ? reject(err) : resolve(res?.message ?? ''))),
+    (client.SayHello as unknown as SayHelloMd)({ name }, md, { deadline: Date.now() + 5000 }, (err, res) => (err ? reject(err) : resolve(res?.message ?? ''))),
   );
 }
 
@@ -148,6 +148,39 @@ spec:
     const perSession = await Promise.all(sessions.map(async (sid) => versions(client, 10, { 'x-session': sid })));
     for (const seen of perSession) expect(Object.keys(seen)).toHaveLength(1);
     expect(new Set(perSession.map((seen) => Object.keys(seen)[0])).size).toBe(2);
+    client.close();
+  });
+
+  it('honours VirtualService retries (gRFC A44): UNAVAILABLE is retried up to the attempts, not beyond', async () => {
+    const yaml = (attempts: number) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: greeter}
+spec:
+  hosts: [greeter.default.svc.cluster.local]
+  http:
+  - retries: ${attempts ? `{attempts: ${attempts}, retryOn: unavailable}` : '{attempts: 0}'}
+    route: [{destination: {host: greeter.default.svc.cluster.local, subset: v1, port: {number: 50051}}}]
+`;
+    const dr = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: greeter}
+spec:
+  host: greeter.default.svc.cluster.local
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+`;
+    const applied = await cp.meshctl(['apply', '-f', '-'], `${dr}---\n${yaml(0)}`);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const client = xdsClient(cp.pilotPort);
+    let key = 0;
+    // attempts 0: the first UNAVAILABLE reaches the caller (wait until the v1-only route is in force).
+    await waitFor(async () => (await versions(client, 10)).v1 === 10, { timeoutMs: 10_000, message: 'v1 route not applied' });
+    await expect(hello(client, {}, `flaky:1:k${key++}`)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    expect((await cp.meshctl(['apply', '-f', '-'], yaml(3))).code).toBe(0);
+    // attempts 3: two failures are absorbed, four are not.
+    await waitFor(async () => (await hello(client, {}, `flaky:2:k${key++}`).then(() => true, () => false)), { timeoutMs: 10_000, message: 'retries not applied' });
+    await expect(hello(client, {}, `flaky:4:k${key++}`)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     client.close();
   });
 });

@@ -44,4 +44,11 @@ describe('greeter', () => {
     servers.splice(0).forEach((s) => s.forceShutdown());
     await expect((await client(target)).sayHello('x', 1_000)).rejects.toMatchObject({ code: 14 });
   });
+
+  it('fails the first n calls of a flaky:<n>:<key> name with UNAVAILABLE, then answers', async () => {
+    const c = await client(await serve('v1'));
+    await expect(c.sayHello('flaky:2:a')).rejects.toMatchObject({ code: 14 });
+    await expect(c.sayHello('flaky:2:a')).rejects.toMatchObject({ code: 14 });
+    await expect(c.sayHello('flaky:2:a')).resolves.toMatchObject({ message: 'Hello flaky:2:a from v1' });
+  });
 });

@@ -49,10 +49,20 @@ export function greeting(name: string, version: string): string {
   return `Hello ${name || 'world'} from ${version}`;
 }
 
+/** `flaky:<n>:<key>`: the first n calls with this key fail with UNAVAILABLE (for retry tests). */
+const FLAKY = /^flaky:(\d+):(.+)$/;
+
 /** A gRPC server (not yet bound) serving Greeter as `version`. */
 export function createGreeterServer(version: string): grpc.Server {
   const server = new grpc.Server();
+  const failures = new Map<string, number>();
   const sayHello: grpc.handleUnaryCall<HelloRequest, HelloReply> = (call, callback) => {
+    const flaky = FLAKY.exec(call.request.name);
+    if (flaky) {
+      const seen = failures.get(flaky[2]) ?? 0;
+      failures.set(flaky[2], seen + 1);
+      if (seen < Number(flaky[1])) return callback({ code: grpc.status.UNAVAILABLE, details: `flaky: failure ${seen + 1} of ${flaky[1]}` });
+    }
     const metadata = new grpc.Metadata();
     metadata.set(VERSION_METADATA, version);
     call.sendMetadata(metadata);
