@@ -235,6 +235,46 @@ describe.skipIf(!citadelBuilt)('two sidecars with certificate agents: mTLS end t
     expect(info.identity).toMatchObject({ identity: `${TD}/ns/default/sa/productpage`, notAfter: certs.agent.notAfter });
   });
 
+  it('rotates both sidecars\' certificates under two minutes of mTLS load without a failed request', async () => {
+    const [C, D] = ['127.0.8.5', '127.0.8.6'];
+    const cpC = new FakeControlPlane();
+    const cpD = new FakeControlPlane();
+    cps.push(cpC, cpD);
+    await cpC.start();
+    await cpD.start();
+    cpD.serveResources([...b.asClusters([b.staticCluster('inbound|9080||', [[app.host, app.port]])]), ...b.asListeners([m.inboundListener('virtualInbound', D, 15006, 'STRICT', 'inbound|9080||')])]);
+    const routes = b.routeConfiguration('outbound', [b.vhost('reviews', ['reviews:9080'], [b.routeTo('outbound|9080||reviews')])]);
+    cpC.serveResources([
+      // Every 5th request opens a new upstream connection: handshakes keep happening through rotations.
+      ...b.asClusters([b.staticCluster('outbound|9080||reviews', [[D, 15006]], { maxRequestsPerConnection: { value: 5 }, transportSocket: m.istioUpstreamTls('outbound_.9080_._.reviews', [`${TD}/ns/default/sa/reviews`]) })]),
+      ...b.asListeners([b.listener('outbound_http', C, 15001, { inline: routes })]),
+    ]);
+    // 20 s certificates renew every ~10 s: about a dozen rotations on each side in two minutes.
+    const server = await start(D, 'reviews', cpD, { certTtl: '20s' });
+    const client = await start(C, 'productpage', cpC, { certTtl: '20s' });
+    await waitUntil(() => server.ready && client.ready, 10_000);
+    const serials = { server: new Set<string>(), client: new Set<string>() };
+    const deadline = Date.now() + 120_000;
+    let ok = 0;
+    const failures: string[] = [];
+    const loop = async () => {
+      // Bounded by time and by count; each request is a new downstream connection.
+      for (let i = 0; i < 50_000 && Date.now() < deadline; i++) {
+        const res = await request({ host: C, port: 15001 }, { path: '/reviews/1', headers: { host: 'reviews:9080' } }).catch((e: Error) => ({ status: 0, body: e.message }));
+        if (res.status === 200 && res.body === 'reviews-app') ok++;
+        else failures.push(`${res.status} ${res.body}`);
+        serials.server.add(server.certAgent?.state().serialNumber ?? '');
+        serials.client.add(client.certAgent?.state().serialNumber ?? '');
+      }
+    };
+    await Promise.all([loop(), loop(), loop(), loop()]);
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(ok).toBeGreaterThan(1000);
+    expect(serials.server.size).toBeGreaterThanOrEqual(5);
+    expect(serials.client.size).toBeGreaterThanOrEqual(5);
+    expect(server.runtime.stats.scope('listener', `${D}_15006`).counter('ssl.handshake').value).toBeGreaterThan(100);
+  }, 180_000);
+
   it('connects to Pilot over TLS, verified against ROOTCA and its SPIFFE SAN; refuses a Pilot with another identity', async () => {
     const pilot = await citadel.controlPlaneCert(`${TD}/ns/mizzen-system/sa/pilot`);
     const seen: DiscoveryRequest[] = [];

@@ -24,7 +24,7 @@ const golden = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(G
 function overTheWire(filters: GoldenFilter[]): ListenerConfig {
   const l = b.listener('inbound_9080', '127.0.0.1', 9080, { rds: 'r' });
   (l.filterChains![0].filters[0].typedConfig as xds.Any & xds.HttpConnectionManager).httpFilters = [...filters, b.router];
-  const body = decodeAny(encodeAny(TypeUrl.Listener, l)).body as xds.Listener;
+  const body = decodeAny(encodeAny(TypeUrl.Listener, l)).body as unknown as xds.Listener;
   return translate(listenerResource, [body]).get('inbound_9080')!;
 }
 
