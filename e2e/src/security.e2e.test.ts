@@ -160,6 +160,10 @@ describe('Bookinfo with mTLS and authorization policies (meshctl up, real proces
       const p = await page(mesh.gateway);
       return p.status === 200 && p.details === '200' && p.reviews === '200' && !p.body.includes('Ratings service is currently unavailable');
     });
+    // meshctl explain evaluates the policies on details' inbound listener for a given caller.
+    const explain = (principal: string) => mesh.meshctl(['explain', 'details-v1', 'http://details:9080/details/0', '--inbound', '--principal', principal]);
+    expect((await explain('cluster.local/ns/default/sa/bookinfo-productpage')).stdout).toMatch(/authz +envoy\.filters\.http\.rbac ALLOW: allowed \(policy ns\[default\]-policy\[details-viewer\]-rule\[0\]\)[\s\S]*=> forwarded to cluster inbound\|9080\|\|/);
+    expect((await explain('cluster.local/ns/default/sa/bookinfo-reviews')).stdout).toContain('=> denied by envoy.filters.http.rbac (ALLOW): 403 RBAC: access denied');
     await apply('authz-deny-jason.yaml');
     await until('DENY before ALLOW: jason is refused, others are not', async () => (await page(mesh.gateway, { cookie: 'user=jason' })).status === 403 && (await page(mesh.gateway)).status === 200);
     for (const f of ['authz-deny-jason.yaml', 'authz-details-reviews-viewer.yaml', 'authz-productpage-viewer.yaml', 'authz-allow-nothing.yaml']) await remove(f);

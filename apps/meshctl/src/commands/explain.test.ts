@@ -28,4 +28,23 @@ describe('renderExplanation', () => {
       '=> forwarded to cluster outbound|9080|v2|reviews',
     ]);
   });
+
+  it('lists the authorization steps and an RBAC denial', () => {
+    const text = renderExplanation({
+      listener: '127.1.0.2_9080',
+      routeConfig: 'inbound|9080||',
+      authz: [
+        { filter: 'envoy.filters.http.jwt_authn', kind: 'jwt-authn', note: 'not evaluated: needs the request token' },
+        { filter: 'envoy.filters.http.rbac', kind: 'rbac', action: 'ALLOW', allowed: false },
+      ],
+      verdict: 'denied by envoy.filters.http.rbac (ALLOW): 403 RBAC: access denied',
+    });
+    expect(text.split('\n')).toEqual([
+      '  listener      127.1.0.2_9080',
+      '  route config  inbound|9080||',
+      '  authz         envoy.filters.http.jwt_authn: not evaluated: needs the request token',
+      '  authz         envoy.filters.http.rbac ALLOW: DENIED',
+      '=> denied by envoy.filters.http.rbac (ALLOW): 403 RBAC: access denied',
+    ]);
+  });
 });

@@ -22,6 +22,7 @@ interface Explanation {
   routeConfig?: string;
   virtualHost?: { name: string; domains: string[] };
   route?: { name?: string; match: string; index: number };
+  authz?: Array<{ filter: string; kind: string; action?: string; allowed?: boolean; policy?: string; note?: string }>;
   action?: { kind: string; clusters?: Array<{ name: string; percent?: number }>; timeoutMs?: number; retry?: { numRetries: number; retryOn: string[] } } & Record<string, unknown>;
   clusters?: ClusterView[];
   verdict: string;
@@ -33,6 +34,9 @@ export function renderExplanation(e: Explanation): string {
   const row = (k: string, v: string | undefined) => v !== undefined && lines.push(`  ${k.padEnd(13)} ${v}`);
   row('listener', e.listener && (e.filterChain ? `${e.listener} (chain ${e.filterChain})` : e.listener));
   row('route config', e.routeConfig);
+  for (const a of e.authz ?? []) {
+    row('authz', `${a.filter}${a.action ? ` ${a.action}` : ''}: ${a.note ?? (a.allowed ? 'allowed' : 'DENIED')}${a.policy ? ` (policy ${a.policy})` : ''}`);
+  }
   row('virtual host', e.virtualHost && `${e.virtualHost.name} (domains ${e.virtualHost.domains.join(', ')})`);
   row('route', e.route && `#${e.route.index}${e.route.name ? ` "${e.route.name}"` : ''}: ${e.route.match}`);
   if (e.action) {
@@ -69,13 +73,17 @@ export function registerExplain(program: Command): void {
     .option('-X, --method <method>', 'HTTP method', 'GET')
     .option('-H, --header <header...>', 'request header "name: value" (repeatable)')
     .option('--listener <name>', 'explain against this listener instead of the default')
+    .option('--inbound', "explain on the proxy's inbound listener for the URL's port (as the server side sees the request)")
+    .option('--principal <id>', 'the caller arrives over mTLS as this identity, e.g. cluster.local/ns/default/sa/productpage (authorization policies are evaluated)')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--pilot <url>', 'Pilot debug URL (default: the local mesh)')
-    .action(async (ref: string, url: string, o: { method: string; header?: string[]; listener?: string; output: string; pilot?: string }) => {
+    .action(async (ref: string, url: string, o: { method: string; header?: string[]; listener?: string; inbound?: boolean; principal?: string; output: string; pilot?: string }) => {
       const proxy = findProxy(await connectedProxies(pilotDebugUrl(o.pilot)), ref);
       const q = new URLSearchParams({ url, method: o.method });
       for (const h of o.header ?? []) q.append('header', h);
       if (o.listener) q.set('listener', o.listener);
+      else if (o.inbound) q.set('listener', `${proxy.ip}_${new URL(url.includes('://') ? url : `http://${url}`).port || '80'}`);
+      if (o.principal) q.set('principal', o.principal);
       const body = await adminGet(proxy, `/explain?${q.toString()}`);
       if (o.output === 'json') {
         process.stdout.write(body);

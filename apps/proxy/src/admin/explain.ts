@@ -1,7 +1,8 @@
-import type { FilterChainConfig, HeaderMatcher, ListenerConfig, PathMatch, Route, RouteAction, StringMatcher } from '../config/model';
+import type { FilterChainConfig, HeaderMatcher, HttpSecurityFilter, ListenerConfig, PathMatch, Route, RouteAction, StringMatcher } from '../config/model';
 import { selectFilterChain } from '../listeners/filter-chain-selector';
 import { type RequestView, RouteTable } from '../routing';
 import type { ProxyRuntime } from '../runtime';
+import { evaluateRules } from '../security/rbac';
 
 /** One request to explain, as `GET /explain?url=...&method=...&header=name:value&listener=...`. */
 export interface ExplainQuery {
@@ -12,6 +13,22 @@ export interface ExplainQuery {
   listener?: string;
   /** The client address the listener would see (default 127.0.0.1). */
   source: string;
+  /**
+   * The caller's mesh identity (`cluster.local/ns/default/sa/productpage`): the request arrives
+   * over mTLS with that SPIFFE ID, as on a sidecar's inbound listener.
+   */
+  principal?: string;
+}
+
+/** One security filter of the chain, as the explanation evaluated it. */
+export interface AuthzStep {
+  filter: string;
+  kind: HttpSecurityFilter['kind'];
+  /** RBAC: ALLOW / DENY / LOG; the others are not evaluated (they need a token or a call out). */
+  action?: string;
+  allowed?: boolean;
+  policy?: string;
+  note?: string;
 }
 
 /** Why a request ends where it ends, step by step, from the live (ACKed) config. */
@@ -22,6 +39,8 @@ export interface Explanation {
   routeConfig?: string;
   virtualHost?: { name: string; domains: readonly string[] };
   route?: { name?: string; match: string; index: number };
+  /** The chain's security filters in order (Istio: CUSTOM, jwt_authn, AUDIT, DENY, ALLOW). */
+  authz?: AuthzStep[];
   action?: object;
   clusters?: object[];
   /** One line: what the proxy does with the request. */
@@ -44,7 +63,8 @@ export function parseExplainQuery(params: URLSearchParams): ExplainQuery | strin
     if (i <= 0) return `header: "${h}" must be name:value`;
     headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
-  return { url, method: (params.get('method') ?? 'GET').toUpperCase(), headers, listener: params.get('listener') ?? undefined, source: params.get('source') ?? '127.0.0.1' };
+  const principal = params.get('principal') ?? undefined;
+  return { url, method: (params.get('method') ?? 'GET').toUpperCase(), headers, listener: params.get('listener') ?? undefined, source: params.get('source') ?? '127.0.0.1', principal };
 }
 
 const urlPort = (u: URL): number => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
@@ -56,7 +76,7 @@ function pickListener(rt: ProxyRuntime, q: ExplainQuery): ListenerConfig | undef
 }
 
 function pickChain(l: ListenerConfig, q: ExplainQuery): FilterChainConfig | undefined {
-  const tls = q.url.protocol === 'https:';
+  const tls = q.url.protocol === 'https:' || q.principal !== undefined;
   return selectFilterChain(
     l.filterChains,
     {
@@ -65,7 +85,7 @@ function pickChain(l: ListenerConfig, q: ExplainQuery): FilterChainConfig | unde
       remoteAddress: q.source,
       remotePort: 50000,
       transportProtocol: tls ? 'tls' : 'raw_buffer',
-      serverName: tls ? q.url.hostname : undefined,
+      serverName: q.url.protocol === 'https:' ? q.url.hostname : undefined,
       applicationProtocols: tls ? ['h2', 'http/1.1'] : [],
     },
     l.defaultFilterChain,
@@ -169,6 +189,12 @@ export function explain(rt: ProxyRuntime, q: ExplainQuery): Explanation {
   out.routeConfig = routes.kind === 'rds' ? routes.name : `${listener.name} (inline)`;
   if (!table) return { ...out, verdict: `route configuration ${out.routeConfig} is not loaded yet: 404 (NR)` };
   const view: RequestView = { method: q.method, authority, path: request.path, scheme: q.url.protocol.replace(':', ''), headers: { ...q.headers, host: authority } };
+  const filters = chain.filter.hcm.securityFilters ?? [];
+  if (filters.length) {
+    out.authz = authorize(filters, q, listener, view);
+    const denied = out.authz.find((a) => a.allowed === false);
+    if (denied) return { ...out, verdict: `denied by ${denied.filter} (${denied.action}${denied.policy ? `, policy ${denied.policy}` : ''}): 403 RBAC: access denied` };
+  }
   const vh = table.virtualHostFor(view);
   if (!vh) return { ...out, verdict: `no virtual host of ${out.routeConfig} matches ${authority}: 404 (NR)` };
   out.virtualHost = { name: vh.name, domains: vh.domains };
@@ -181,4 +207,26 @@ export function explain(rt: ProxyRuntime, q: ExplainQuery): Explanation {
   const fault = route.fault ?? vh.fault;
   const faultNote = fault ? ` (fault filter: ${[fault.delay ? `${fault.delay.ms} ms delay for ${fault.delay.fraction * 100}%` : '', fault.abort ? `abort ${fault.abort.httpStatus ?? `grpc ${fault.abort.grpcStatus}`} for ${fault.abort.fraction * 100}%` : ''].filter(Boolean).join(', ')})` : '';
   return { ...out, verdict: verdictOf(route.action) + faultNote };
+}
+
+/**
+ * The RBAC filters' enforced rules against the request and the caller's identity (Envoy's engine,
+ * as the filters run it), in chain order; jwt_authn and ext_authz are listed but not evaluated.
+ */
+function authorize(filters: readonly HttpSecurityFilter[], q: ExplainQuery, l: ListenerConfig, request: RequestView): AuthzStep[] {
+  const spiffe = q.principal === undefined ? undefined : q.principal.startsWith('spiffe://') ? q.principal : `spiffe://${q.principal}`;
+  const conn = {
+    remoteAddress: q.source,
+    remotePort: 50000,
+    localAddress: l.address.host,
+    localPort: l.address.port,
+    ...(spiffe ? { tls: { peerCertificatePresented: true, peerUriSans: [spiffe], peerDnsSans: [], localUriSans: [] } } : {}),
+  };
+  return filters.map((f): AuthzStep => {
+    if (f.kind !== 'rbac') return { filter: f.name, kind: f.kind, note: f.kind === 'jwt-authn' ? 'not evaluated: needs the request token' : 'not evaluated: asks an external authorizer' };
+    const rules = f.config.rules;
+    if (!rules) return { filter: f.name, kind: f.kind, note: 'shadow rules only (never denies)' };
+    const d = evaluateRules(rules, { conn, remoteIp: q.source, request, metadata: {} });
+    return { filter: f.name, kind: f.kind, action: rules.action, allowed: d.allowed, ...(d.policyId ? { policy: d.policyId } : {}) };
+  });
 }
