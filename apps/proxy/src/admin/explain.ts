@@ -163,9 +163,10 @@ function verdictOf(a: RouteAction): string {
 
 /**
  * Explains a request against the proxy's live config with the proxy's own matching code: the
- * listener and filter chain that accept it, the route configuration, virtual host and first
- * matching route (Envoy order), the action, and the target clusters' hosts as the load balancer
- * sees them (health, outlier ejection, locality, priority). Like `istioctl x describe`, but exact.
+ * listener and filter chain that accept it, the RBAC decisions of the chain's security filters
+ * (with `principal`, as an mTLS caller), the route configuration, virtual host and first matching
+ * route (Envoy order), the action, and the target clusters' hosts as the load balancer sees them
+ * (health, outlier ejection, locality, priority). Like `istioctl x describe`, but exact.
  */
 export function explain(rt: ProxyRuntime, q: ExplainQuery): Explanation {
   const authority = q.url.port ? `${q.url.hostname}:${q.url.port}` : q.url.hostname;
