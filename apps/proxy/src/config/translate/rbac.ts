@@ -144,7 +144,7 @@ export function permission(p: Body | undefined, path: string, issues: Issues): R
       return { kind: 'any' };
     case 'andRules':
     case 'orRules': {
-      const list = permissionList((v as { rules?: Body[] }).rules, at(kp, 'rules'), issues);
+      const list = translateList((v as { rules?: Body[] }).rules, 'rule', permission, at(kp, 'rules'), issues);
       return list && { kind: key === 'andRules' ? 'and' : 'or', rules: list };
     }
     case 'notRule': {
@@ -185,10 +185,11 @@ export function permission(p: Body | undefined, path: string, issues: Issues): R
   return undefined;
 }
 
-function permissionList(list: Body[] | undefined, path: string, issues: Issues): RbacPermission[] | undefined {
-  if (!list?.length) issues.error(path, 'at least one rule is required');
-  const out = (list ?? []).map((p, i) => permission(p, at(path, i), issues));
-  return out.every((p) => p !== undefined) ? (out as RbacPermission[]) : undefined;
+/** A non-empty list of permissions or principals, each translated; undefined when any failed. */
+function translateList<T>(list: Body[] | undefined, what: 'rule' | 'id', one: (b: Body, path: string, issues: Issues) => T | undefined, path: string, issues: Issues): T[] | undefined {
+  if (!list?.length) issues.error(path, `at least one ${what} is required`);
+  const out = (list ?? []).map((b, i) => one(b, at(path, i), issues));
+  return out.every((x) => x !== undefined) ? (out as T[]) : undefined;
 }
 
 const PRINCIPAL_KEYS = ['any', 'andIds', 'orIds', 'notId', 'authenticated', 'sourceIp', 'directRemoteIp', 'remoteIp', 'header', 'urlPath', 'metadata'];
@@ -205,7 +206,7 @@ export function principal(p: Body | undefined, path: string, issues: Issues): Rb
       return { kind: 'any' };
     case 'andIds':
     case 'orIds': {
-      const list = principalList((v as { ids?: Body[] }).ids, at(kp, 'ids'), issues);
+      const list = translateList((v as { ids?: Body[] }).ids, 'id', principal, at(kp, 'ids'), issues);
       return list && { kind: key === 'andIds' ? 'and' : 'or', ids: list };
     }
     case 'notId': {
@@ -238,12 +239,6 @@ export function principal(p: Body | undefined, path: string, issues: Issues): Rb
   return undefined;
 }
 
-function principalList(list: Body[] | undefined, path: string, issues: Issues): RbacPrincipal[] | undefined {
-  if (!list?.length) issues.error(path, 'at least one id is required');
-  const out = (list ?? []).map((p, i) => principal(p, at(path, i), issues));
-  return out.every((p) => p !== undefined) ? (out as RbacPrincipal[]) : undefined;
-}
-
 const ACTIONS: readonly RbacAction[] = ['ALLOW', 'DENY', 'LOG'];
 
 /** envoy.config.rbac.v3.RBAC: action (default ALLOW) and named policies, sorted by name. */
@@ -255,8 +250,8 @@ export function rbacRules(r: Body, path: string, issues: Issues): RbacRules {
   for (const [name, body] of Object.entries((r.policies ?? {}) as Record<string, Body>)) {
     const p = at(at(path, 'policies'), name);
     onlyFields(body, ['permissions', 'principals'], p, issues);
-    const permissions = permissionList(body.permissions as Body[] | undefined, at(p, 'permissions'), issues);
-    const principals = principalList(body.principals as Body[] | undefined, at(p, 'principals'), issues);
+    const permissions = translateList(body.permissions as Body[] | undefined, 'rule', permission, at(p, 'permissions'), issues);
+    const principals = translateList(body.principals as Body[] | undefined, 'id', principal, at(p, 'principals'), issues);
     if (permissions && principals) policies.push({ name, permissions, principals });
   }
   // Envoy keeps policies in a std::map: the first matching name (byte order) is the effective policy.
