@@ -135,7 +135,8 @@ function describeCluster(rt: ProxyRuntime, name: string): object {
     name,
     type: cfg.type,
     lbPolicy: cfg.lbPolicy,
-    transport: cfg.transport.name,
+    // With transport socket matches (auto mTLS) the endpoint's metadata picks the transport.
+    transport: cfg.transportSocketMatches.length ? [...cfg.transportSocketMatches.map((m) => `${m.name}: ${m.transport.name}`), `default: ${cfg.transport.name}`].join(', ') : cfg.transport.name,
     protocol: cfg.protocol,
     circuitBreakers: cfg.circuitBreakers,
     outlierDetection: cfg.outlierDetection !== undefined,
