@@ -51,15 +51,19 @@ export class TestMesh {
     readonly pilotSecurePort: number,
   ) {}
 
-  static async start(opts: { ipBlock: string; gatewayIp: string }): Promise<TestMesh> {
+  /**
+   * `env` reaches `meshctl up` and, through it, every component it starts (for example Istio's
+   * `PILOT_JWT_PUB_KEY_REFRESH_INTERVAL`); `upArgs` are extra `meshctl up` flags.
+   */
+  static async start(opts: { ipBlock: string; gatewayIp: string; env?: Record<string, string>; upArgs?: string[] }): Promise<TestMesh> {
     const nats = await startNats();
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mizzen-e2e-'));
     const [grpc, debug, citadel, secure] = [await freePort(), await freePort(), await freePort(), await freePort()];
     try {
       const up = await spawnProcess(
         process.execPath,
-        [MESHCTL, 'up', '--state-dir', stateDir, '--gateway-ip', opts.gatewayIp, '--ip-block', opts.ipBlock, '--pilot-grpc-port', String(grpc), '--pilot-secure-port', String(secure), '--pilot-debug-port', String(debug), '--citadel-grpc-port', String(citadel)],
-        { name: 'meshctl-up', env: { NATS_URL: nats.url }, cwd: REPO, readyLine: /The mesh is up/, readyTimeoutMs: 90_000, killTimeoutMs: 15_000 },
+        [MESHCTL, 'up', '--state-dir', stateDir, '--gateway-ip', opts.gatewayIp, '--ip-block', opts.ipBlock, '--pilot-grpc-port', String(grpc), '--pilot-secure-port', String(secure), '--pilot-debug-port', String(debug), '--citadel-grpc-port', String(citadel), ...(opts.upArgs ?? [])],
+        { name: 'meshctl-up', env: { ...opts.env, NATS_URL: nats.url }, cwd: REPO, readyLine: /The mesh is up/, readyTimeoutMs: 90_000, killTimeoutMs: 15_000 },
       );
       return new TestMesh(nats, up, stateDir, opts.gatewayIp, opts.ipBlock, grpc, debug, secure);
     } catch (e) {
