@@ -57,7 +57,9 @@ export class CitadelController {
   async rotate(@Payload() req: RotateRequest): Promise<RotateReply> {
     if (this.ca.current.mode !== 'self-signed') return this.refused('rotate', req.requester, [{ path: '', message: 'the CA is plugged in (no root-key.pem): replace the cacerts files to rotate its root' }]);
     this.logger.log(`root rotation requested by ${req.requester}`);
-    const state = await this.ca.rotate(req.gracePeriodSeconds === undefined ? undefined : Math.round(req.gracePeriodSeconds * 1000));
+    if (this.ca.current.pending) return this.refused('rotate', req.requester, [{ path: '', message: `a rotation is already under way: the new root signs from ${this.ca.current.pending.activateAt.toISOString()}` }]);
+    const ms = (s: number | undefined) => (s === undefined ? undefined : Math.round(s * 1000));
+    const state = await this.ca.rotate(ms(req.gracePeriodSeconds), ms(req.activationDelaySeconds));
     return { bundle: toTrustBundle(state, this.config.trustDomain, new Date(this.clock.now())) };
   }
 

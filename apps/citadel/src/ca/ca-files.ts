@@ -9,6 +9,8 @@ import path from 'node:path';
  * - `root-key.pem`: present only when Citadel made the root itself (self-signed mode); without it
  *   the CA is plugged in and roots cannot be rotated here
  * - `retiring-roots.json`: rotated-out roots still trusted until their `retireAt`
+ * - `pending/`: during a rotation, the announced hierarchy in the same layout plus
+ *   `pending-root.json` (when it activates, the outgoing root's grace period)
  * - `token-key.pem`: Citadel's ES256 key for bootstrap tokens
  * Keys and every file Citadel writes are mode 0600 in a 0700 directory.
  */
@@ -19,6 +21,7 @@ export const CA_FILES = {
   rootKey: 'root-key.pem',
   certChain: 'cert-chain.pem',
   retiringRoots: 'retiring-roots.json',
+  pendingRoot: 'pending-root.json',
   tokenKey: 'token-key.pem',
 } as const;
 
@@ -29,6 +32,16 @@ export class CaDir {
 
   path(file: CaFile): string {
     return path.join(this.dir, CA_FILES[file]);
+  }
+
+  /** The directory of the pending hierarchy during a rotation. */
+  pending(): CaDir {
+    return new CaDir(path.join(this.dir, 'pending'));
+  }
+
+  /** Removes the directory and everything in it (a pending hierarchy once it is active). */
+  async remove(): Promise<void> {
+    await fs.rm(this.dir, { recursive: true, force: true });
   }
 
   async ensure(): Promise<void> {

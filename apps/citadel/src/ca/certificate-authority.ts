@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { CITADEL_CONFIG, type CitadelConfig } from '../platform/citadel-config';
 import { CLOCK, type Clock } from '../platform/clock';
 import type { CaDir } from './ca-files';
-import { nextRetirement, retireDue, rotateCa } from './ca-generate';
+import { advanceDue, nextStep, rotateCa } from './ca-generate';
 import { type CaState, trustedRoots } from './ca-state';
 import { saveCa } from './ca-store';
 
@@ -31,9 +31,10 @@ export interface IssuedChain {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The CA: signs with the current intermediate, rotates the root, retires rotated-out roots when
- * their grace period ends (on a timer), persists every change and tells listeners (the trust
- * bundle publisher). State changes are serialized; signing never waits for them.
+ * The CA: signs with the current intermediate, rotates the root (announce, then activate after the
+ * activation delay, then retire the old root after its grace period, on a timer), persists every
+ * change and tells listeners (the trust bundle publisher). State changes are serialized; signing
+ * never waits for them.
  */
 @Injectable()
 export class CertificateAuthority implements OnModuleInit, OnApplicationShutdown {
@@ -51,7 +52,7 @@ export class CertificateAuthority implements OnModuleInit, OnApplicationShutdown
   ) {}
 
   onModuleInit(): void {
-    this.scheduleRetirement();
+    this.scheduleNextStep();
   }
 
   onApplicationShutdown(): void {
@@ -74,23 +75,28 @@ export class CertificateAuthority implements OnModuleInit, OnApplicationShutdown
     return { certChain: [leaf.certPem, ...s.intermediates, joinPem(trustedRoots(s))], serialNumber: leaf.serialNumber, notAfter: leaf.notAfter };
   }
 
-  /** Starts a root rotation (see {@link rotateCa}); resolves with the new state once persisted and announced. */
-  rotate(gracePeriodMs = this.config.rootGracePeriodMs): Promise<CaState> {
+  /**
+   * Starts a root rotation (see {@link rotateCa}): the new root is announced now and signs after
+   * `activationDelayMs`; resolves with the new state once persisted and announced.
+   */
+  rotate(gracePeriodMs = this.config.rootGracePeriodMs, activationDelayMs = this.config.rootActivationDelayMs): Promise<CaState> {
     return this.change(async (s) => {
       const now = new Date(this.clock.now());
-      const next = await rotateCa(s, { trustDomain: this.config.trustDomain, keyAlgorithm: this.config.caKeyAlgorithm, rootTtlMs: this.config.rootCertTtlMs, now, gracePeriodMs });
-      this.logger.log(`rotated the root: new sha256 ${certFingerprint(next.rootPem)}; old ${certFingerprint(s.rootPem)} trusted until ${next.retiring[0].retireAt.toISOString()}`);
+      const next = await rotateCa(s, { trustDomain: this.config.trustDomain, keyAlgorithm: this.config.caKeyAlgorithm, rootTtlMs: this.config.rootCertTtlMs, now, gracePeriodMs, activationDelayMs });
+      if (next.pending) this.logger.log(`rotating the root: new sha256 ${certFingerprint(next.pending.rootPem)} is trusted now and signs from ${next.pending.activateAt.toISOString()}`);
+      else this.logger.log(`rotated the root: new sha256 ${certFingerprint(next.rootPem)}; old ${certFingerprint(s.rootPem)} trusted until ${next.retiring[0].retireAt.toISOString()}`);
       return next;
     });
   }
 
-  /** Drops retiring roots whose grace period is over. */
-  retire(): Promise<CaState> {
+  /** Runs the rotation steps that are due: activates a pending root, drops roots whose grace period is over. */
+  advance(): Promise<CaState> {
     return this.change(async (s) => {
-      const next = retireDue(s, new Date(this.clock.now()));
+      const next = advanceDue(s, new Date(this.clock.now()));
       if (!next) return undefined;
+      if (next.rootPem !== s.rootPem) this.logger.log(`the new root ${certFingerprint(next.rootPem)} signs from now on; ${certFingerprint(s.rootPem)} trusted until ${next.retiring[0].retireAt.toISOString()}`);
       const gone = s.retiring.filter((r) => !next.retiring.includes(r));
-      this.logger.log(`retired root(s) ${gone.map((r) => certFingerprint(r.pem)).join(', ')}: grace period over`);
+      if (gone.length) this.logger.log(`retired root(s) ${gone.map((r) => certFingerprint(r.pem)).join(', ')}: grace period over`);
       return next;
     });
   }
@@ -106,7 +112,7 @@ export class CertificateAuthority implements OnModuleInit, OnApplicationShutdown
       if (!next) return this.state;
       await saveCa(this.dir, next);
       this.state = next;
-      this.scheduleRetirement();
+      this.scheduleNextStep();
       for (const l of [...this.listeners]) await l(next);
       return next;
     });
@@ -114,15 +120,15 @@ export class CertificateAuthority implements OnModuleInit, OnApplicationShutdown
     return run;
   }
 
-  private scheduleRetirement(): void {
+  private scheduleNextStep(): void {
     clearTimeout(this.timer);
-    const due = nextRetirement(this.state);
+    const due = nextStep(this.state);
     if (!due || this.stopped) return;
     const delay = Math.min(Math.max(due.getTime() - this.clock.now(), 0), MAX_TIMER_MS);
     this.timer = setTimeout(() => {
-      this.retire().then(
-        () => this.scheduleRetirement(),
-        (err: unknown) => this.logger.error(`retiring roots failed: ${(err as Error).message}`),
+      this.advance().then(
+        () => this.scheduleNextStep(),
+        (err: unknown) => this.logger.error(`root rotation step failed: ${(err as Error).message}`),
       );
     }, delay);
     this.timer.unref();

@@ -1,7 +1,7 @@
 import { certFingerprint } from '@mizzen/pki';
 import type { CitadelConfig } from '../platform/citadel-config';
 import type { CaDir } from './ca-files';
-import { generateCa, retireDue, rotateCa } from './ca-generate';
+import { advanceDue, generateCa, rotateCa } from './ca-generate';
 import type { CaState } from './ca-state';
 import { hasCa, loadCa, saveCa } from './ca-store';
 
@@ -9,7 +9,8 @@ export type CaLog = (message: string) => void;
 
 /**
  * Start-up: load the CA directory, or create and persist a self-signed hierarchy when it holds no
- * CA; then, with `--rotate-root`, start a rotation; then drop retiring roots already due.
+ * CA; then, with `--rotate-root`, start a rotation; then run rotation steps already due (activate
+ * a pending root, drop retired ones).
  */
 export async function openCa(config: CitadelConfig, dir: CaDir, now: Date, log: CaLog): Promise<CaState> {
   const gen = { trustDomain: config.trustDomain, keyAlgorithm: config.caKeyAlgorithm, rootTtlMs: config.rootCertTtlMs, now };
@@ -24,15 +25,16 @@ export async function openCa(config: CitadelConfig, dir: CaDir, now: Date, log: 
   }
   if (config.rotateRoot) {
     const old = certFingerprint(state.rootPem);
-    state = await rotateCa(state, { ...gen, gracePeriodMs: config.rootGracePeriodMs });
+    state = await rotateCa(state, { ...gen, gracePeriodMs: config.rootGracePeriodMs, activationDelayMs: config.rootActivationDelayMs });
     await saveCa(dir, state);
-    log(`rotated the root (--rotate-root): new sha256 ${certFingerprint(state.rootPem)}, old ${old} trusted until ${state.retiring[0].retireAt.toISOString()}`);
+    if (state.pending) log(`rotating the root (--rotate-root): new sha256 ${certFingerprint(state.pending.rootPem)} trusted now, signs from ${state.pending.activateAt.toISOString()}`);
+    else log(`rotated the root (--rotate-root): new sha256 ${certFingerprint(state.rootPem)}, old ${old} trusted until ${state.retiring[0].retireAt.toISOString()}`);
   }
-  const retired = retireDue(state, now);
-  if (retired) {
-    await saveCa(dir, retired);
-    log(`retired ${state.retiring.length - retired.retiring.length} root(s) whose grace period ended`);
-    state = retired;
+  const advanced = advanceDue(state, now);
+  if (advanced) {
+    await saveCa(dir, advanced);
+    log(`rotation steps due at start: active root sha256 ${certFingerprint(advanced.rootPem)}, ${advanced.retiring.length} retiring root(s)`);
+    state = advanced;
   }
   return state;
 }

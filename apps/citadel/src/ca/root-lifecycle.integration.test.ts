@@ -48,7 +48,7 @@ describe('root persistence and rotation', () => {
     const oldRoot = (await h.bundle()).roots[0].pem;
     const oldChain = await issue(h);
 
-    const reply = await h.client.request(CitadelRotateRoot, { gracePeriodSeconds: 3, requester: 'test' }, { timeoutMs: 10_000 });
+    const reply = await h.client.request(CitadelRotateRoot, { gracePeriodSeconds: 3, activationDelaySeconds: 0, requester: 'test' }, { timeoutMs: 10_000 });
     expect(reply.bundle.roots.map((r) => r.state)).toEqual(['active', 'retiring']);
     const bundle = await h.bundle();
     expect(bundle.roots.map((r) => r.state)).toEqual(['active', 'retiring']);
@@ -75,11 +75,42 @@ describe('root persistence and rotation', () => {
     expect(JSON.parse(await fs.readFile(path.join(h.caDir, 'retiring-roots.json'), 'utf8'))).toEqual({ roots: [] });
   });
 
+  it('announces the new root before it signs: pending in the bundle and in issued chains, persisted across a restart, then active', async () => {
+    h = await startCitadelHarness();
+    const oldRoot = (await h.bundle()).roots[0].pem;
+    const reply = await h.client.request(CitadelRotateRoot, { gracePeriodSeconds: 3600, activationDelaySeconds: 4, requester: 'test' }, { timeoutMs: 10_000 });
+    expect(reply.bundle.roots.map((r) => [r.pem === oldRoot, r.state])).toEqual([[true, 'active'], [false, 'pending']]);
+    const newRoot = reply.bundle.roots[1].pem;
+    expect(Date.parse(reply.bundle.roots[1].activateAt ?? '') - Date.now()).toBeGreaterThan(2000);
+    // A second rotation while one is pending is refused, naming why.
+    await expect(h.client.request(CitadelRotateRoot, { requester: 'test' }, { timeoutMs: 10_000 })).rejects.toThrow(/already under way/);
+
+    // Still signing under the old root, but the chain's last entry carries both roots.
+    const during = await issue(h);
+    expect(during[2]).toBe(joinPem([oldRoot, newRoot]));
+    expect(await verifiesAgainst([oldRoot], during)).toBe(true);
+
+    // The pending hierarchy survives a restart (files in pending/, 0600 keys).
+    await h.restart();
+    expect((await h.bundle()).roots.map((r) => r.state)).toEqual(['active', 'pending']);
+    expect((await fs.stat(path.join(h.caDir, 'pending', 'root-key.pem'))).mode & 0o777).toBe(0o600);
+
+    const active = await waitFor(async () => {
+      const b = await h!.bundle();
+      return b.roots[0].pem === newRoot ? b : undefined;
+    }, { timeoutMs: 15_000, message: 'new root active' });
+    expect(active.roots.map((r) => [r.pem === newRoot, r.state])).toEqual([[true, 'active'], [false, 'retiring']]);
+    const after = await issue(h);
+    expect(await verifiesAgainst([newRoot], after)).toBe(true);
+    expect(await verifiesAgainst([oldRoot], after)).toBe(false);
+    await expect(fs.stat(path.join(h.caDir, 'pending'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('--rotate-root at start keeps the old root trusted across the restart until its grace period ends', async () => {
     h = await startCitadelHarness();
     const oldRoot = (await h.bundle()).roots[0].pem;
     const oldChain = await issue(h);
-    await h.restart(['--rotate-root', '--root-grace-period', '1h']);
+    await h.restart(['--rotate-root', '--root-grace-period', '1h', '--root-activation-delay', '0s']);
     const bundle = await h.bundle();
     expect(bundle.roots.map((r) => [r.pem === oldRoot, r.state])).toEqual([[false, 'active'], [true, 'retiring']]);
     expect(Date.parse(bundle.roots[1].retireAt ?? '') - Date.now()).toBeGreaterThan(3500_000);

@@ -17,6 +17,7 @@ describe('parseCitadelConfig', () => {
         maxWorkloadCertTtlMs: 90 * 86_400_000,
         rootCertTtlMs: 3650 * 86_400_000,
         rootGracePeriodMs: 48 * 3_600_000,
+        rootActivationDelayMs: 60_000,
         caKeyAlgorithm: 'ECDSA-P256',
         rotateRoot: false,
         auth: ['local'],
@@ -29,8 +30,8 @@ describe('parseCitadelConfig', () => {
   });
 
   it('reads flags in both spellings over the environment', () => {
-    const r = parseCitadelConfig(['--ca-dir=ca', '--trust-domain', 'example.org', '--workload-cert-ttl', '1h30m', '--ca-key-algorithm', 'RSA-2048', '--rotate-root'], { NATS_URL: 'nats://env:2', CITADEL_CA_DIR: '/etc/x' }, '/srv');
-    expect(r.ok && r.value).toMatchObject({ natsUrl: 'nats://env:2', caDir: '/srv/ca', trustDomain: 'example.org', workloadCertTtlMs: 5_400_000, caKeyAlgorithm: 'RSA-2048', rotateRoot: true });
+    const r = parseCitadelConfig(['--ca-dir=ca', '--trust-domain', 'example.org', '--workload-cert-ttl', '1h30m', '--ca-key-algorithm', 'RSA-2048', '--rotate-root', '--root-activation-delay', '0s'], { NATS_URL: 'nats://env:2', CITADEL_CA_DIR: '/etc/x' }, '/srv');
+    expect(r.ok && r.value).toMatchObject({ natsUrl: 'nats://env:2', caDir: '/srv/ca', trustDomain: 'example.org', workloadCertTtlMs: 5_400_000, caKeyAlgorithm: 'RSA-2048', rotateRoot: true, rootActivationDelayMs: 0 });
   });
 
   it('derives the in-cluster Kubernetes settings', () => {

@@ -29,6 +29,8 @@ export interface CitadelConfig {
   maxWorkloadCertTtlMs: number;
   rootCertTtlMs: number;
   rootGracePeriodMs: number;
+  /** How long a new root is announced (trusted, not signing) before it signs. */
+  rootActivationDelayMs: number;
   caKeyAlgorithm: KeyAlgorithmName;
   rotateRoot: boolean;
   auth: AuthMode[];
@@ -64,6 +66,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   'max-workload-cert-ttl': { default: '90d', help: 'longest lifetime a CSR may ask for' },
   'root-cert-ttl': { default: '3650d', help: 'lifetime of a self-signed root (and its intermediate)' },
   'root-grace-period': { default: '48h', help: 'how long a rotated-out root stays trusted' },
+  'root-activation-delay': { default: '1m', help: 'how long a new root is trusted before it signs (time for Pilot to push it to every proxy); 0s = at once' },
   'ca-key-algorithm': { default: 'ecdsa-p256', help: 'key of generated CAs: ecdsa-p256 or rsa-2048' },
   'rotate-root': { boolean: true, help: 'rotate the self-signed root at start' },
   auth: { env: 'CITADEL_AUTH', default: 'local', help: 'caller authentication: local, kubernetes, or local,kubernetes' },
@@ -126,9 +129,10 @@ export function parseCitadelConfig(argv: readonly string[], env: Readonly<Record
     const spec = FLAGS[name];
     return flags.get(name) ?? (spec.env ? env[spec.env] : undefined) ?? spec.default;
   };
-  const duration = (name: string): number => {
+  /** A positive duration; `allowZero` also takes `0`/`0s` (= at once). */
+  const duration = (name: string, allowZero = false): number => {
     const raw = get(name) ?? '';
-    const ms = parseDuration(raw);
+    const ms = allowZero && /^0+(ms|s|m|h|d)?$/.test(raw.trim()) ? 0 : parseDuration(raw);
     if (ms === undefined) errors.push({ path: `--${name}`, message: `"${raw}" is not a duration (like 24h, 90m, 30s, 7d)` });
     return ms ?? 0;
   };
@@ -159,6 +163,7 @@ export function parseCitadelConfig(argv: readonly string[], env: Readonly<Record
     maxWorkloadCertTtlMs: duration('max-workload-cert-ttl'),
     rootCertTtlMs: duration('root-cert-ttl'),
     rootGracePeriodMs: duration('root-grace-period'),
+    rootActivationDelayMs: duration('root-activation-delay', true),
     caKeyAlgorithm: alg === 'rsa-2048' ? 'RSA-2048' : 'ECDSA-P256',
     rotateRoot: rotateRaw === 'true',
     auth: [...new Set(auth)] as AuthMode[],

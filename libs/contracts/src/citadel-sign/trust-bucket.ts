@@ -6,8 +6,12 @@ export const trustRoot = z.object({
   /** SHA-256 of the DER, lowercase hex. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   notAfter: z.iso.datetime(),
-  /** `active`: signs new certificates; `retiring`: still trusted until `retireAt`. */
-  state: z.enum(['active', 'retiring']),
+  /**
+   * `active`: signs new certificates; `pending`: announced during a rotation, trusted now, signs
+   * from `activateAt`; `retiring`: still trusted until `retireAt`.
+   */
+  state: z.enum(['active', 'pending', 'retiring']),
+  activateAt: z.iso.datetime().optional(),
   retireAt: z.iso.datetime().optional(),
 });
 export type TrustRoot = z.infer<typeof trustRoot>;
@@ -15,7 +19,7 @@ export type TrustRoot = z.infer<typeof trustRoot>;
 /** The mesh's trust anchors: every root a peer's chain may end in. */
 export const trustBundle = z.object({
   trustDomain: z.string(),
-  /** Active root first. */
+  /** Active root first, then the pending one, then retiring ones. */
   roots: z.array(trustRoot).min(1),
   updatedAt: z.iso.datetime(),
 });
