@@ -1,3 +1,4 @@
+import { parseDuration } from '@mizzen/config-api';
 import { Command } from 'commander';
 import { hostname } from 'node:os';
 
@@ -22,6 +23,10 @@ export interface PilotOptions {
   trustDomain: string;
   /** Citadel's control-plane namespace: Pilot's SPIFFE ID is `spiffe://<td>/ns/<ns>/sa/pilot`. */
   controlPlaneNamespace: string;
+  /** How often Pilot refetches the JWKS it inlines (Istio PILOT_JWT_PUB_KEY_REFRESH_INTERVAL, 20m). */
+  jwtPubKeyRefreshIntervalMs: number;
+  /** Istio PILOT_JWT_ENABLE_REMOTE_JWKS: `istiod` (false, default) Pilot fetches; `envoy` (true) the proxy does. */
+  jwksFetchMode: 'istiod' | 'envoy';
 }
 
 /** Flags, each with a MIZZEN_* environment fallback. */
@@ -42,6 +47,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     .option('--secure-grpc-port <port>', 'xDS over TLS with a certificate from Citadel (0: off)', env.MIZZEN_PILOT_SECURE_GRPC_PORT ?? '0')
     .option('--trust-domain <domain>', 'SPIFFE trust domain', env.MIZZEN_TRUST_DOMAIN ?? 'cluster.local')
     .option('--control-plane-namespace <ns>', "the control plane's namespace (Citadel signs SPIFFE IDs there)", env.MIZZEN_CONTROL_PLANE_NAMESPACE ?? 'mizzen-system')
+    .option('--jwt-pub-key-refresh-interval <duration>', 'how often Pilot refetches the JWKS of RequestAuthentications (Go duration)', env.PILOT_JWT_PUB_KEY_REFRESH_INTERVAL || '20m')
+    .option('--jwt-enable-remote-jwks <mode>', 'false/istiod: Pilot fetches jwksUri and inlines the keys; true/envoy: the proxy fetches them', env.PILOT_JWT_ENABLE_REMOTE_JWKS || 'false')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<Record<string, string>>();
@@ -52,6 +59,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
   };
   const policy = o.outboundTrafficPolicy;
   if (policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') throw new Error(`--outbound-traffic-policy: "${policy}" must be ALLOW_ANY or REGISTRY_ONLY`);
+  const refresh = parseDuration(o.jwtPubKeyRefreshInterval);
+  if (!refresh || refresh < 1) throw new Error(`--jwt-pub-key-refresh-interval: "${o.jwtPubKeyRefreshInterval}" is not a positive duration (e.g. 20m, 30s)`);
   return {
     natsUrl: o.nats,
     grpcHost: o.grpcHost,
@@ -67,5 +76,19 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     secureGrpcPort: int('secure-grpc-port', o.secureGrpcPort),
     trustDomain: o.trustDomain,
     controlPlaneNamespace: o.controlPlaneNamespace,
+    jwtPubKeyRefreshIntervalMs: refresh,
+    jwksFetchMode: jwksFetchMode(o.jwtEnableRemoteJwks),
   };
+}
+
+/**
+ * Istio's PILOT_JWT_ENABLE_REMOTE_JWKS values: `false`/`istiod` and `true`/`envoy`. Istio's
+ * `hybrid` (the proxy fetches when the jwksUri host is a mesh service, Pilot otherwise) is
+ * refused rather than silently read as one of the two.
+ */
+function jwksFetchMode(v: string): 'istiod' | 'envoy' {
+  const m = v.trim().toLowerCase();
+  if (m === 'false' || m === 'istiod') return 'istiod';
+  if (m === 'true' || m === 'envoy') return 'envoy';
+  throw new Error(`--jwt-enable-remote-jwks: "${v}" must be false, istiod, true or envoy (hybrid is not supported)`);
 }

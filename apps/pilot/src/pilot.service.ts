@@ -8,6 +8,9 @@ import { watchMeshKv } from './mesh-state/kv-source';
 import { MeshState } from './mesh-state/mesh-state';
 import type { PilotOptions } from './options';
 import { Registration } from './registration/registration';
+import { connectJwksResolver } from './security/jwks-feed';
+import { fetchDocument } from './security/jwks-fetch';
+import { JwksResolver } from './security/jwks-resolver';
 import { busSignClient, ServingCertificate } from './security/serving-cert';
 import { XdsService } from './xds/xds.service';
 
@@ -25,6 +28,8 @@ const realTimer = {
 export class PilotService {
   readonly state: MeshState;
   readonly xds: XdsService;
+  /** Key sets of RequestAuthentication `jwksUri`/issuers, inlined into jwt_authn (Istio's JwksResolver). */
+  readonly jwks: JwksResolver;
   private registration?: Registration;
   private watchers: KvWatcher[] = [];
   private debug?: Server;
@@ -38,8 +43,10 @@ export class PilotService {
     private readonly bus: Bus,
     private readonly log: (msg: string) => void,
   ) {
-    this.state = new MeshState({ ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: opts.outboundTrafficPolicy }, { quietMs: opts.debounceQuietMs, maxMs: opts.debounceMaxMs, endpointMaxMs: opts.edsDebounceMaxMs }, realTimer, log);
+    this.state = new MeshState({ ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: opts.outboundTrafficPolicy, jwksFetchMode: opts.jwksFetchMode }, { quietMs: opts.debounceQuietMs, maxMs: opts.debounceMaxMs, endpointMaxMs: opts.edsDebounceMaxMs }, realTimer, log);
     this.xds = new XdsService(this.state, opts.id, log, { ...DEFAULT_PUSH_QUEUE, maxInFlight: opts.pushThrottle });
+    this.jwks = new JwksResolver({ refreshIntervalMs: opts.jwtPubKeyRefreshIntervalMs, fetch: fetchDocument, timer: realTimer, log });
+    connectJwksResolver(this.state, this.jwks);
   }
 
   async start(): Promise<void> {
@@ -55,6 +62,10 @@ export class PilotService {
     });
     this.watchers = await watchMeshKv(this.bus, this.state);
     this.state.rebuildNow();
+    // Istio fetches key sets inside the first push; here the first fetches (5 s timeout) finish
+    // before xDS opens, so a restarted Pilot never serves reject-all JWKS for keys it can fetch.
+    if (await this.jwks.settled()) this.state.rebuildNow();
+    this.jwks.start();
     this.registration = new Registration(
       { request: (c, p, timeoutMs) => this.bus.request(c, p, { timeoutMs }), publish: (c, e) => this.bus.publish(c, e) },
       this.opts.id,
@@ -87,6 +98,7 @@ export class PilotService {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.jwks.stop();
     this.servingCert?.stop();
     this.registration?.stop();
     this.state.stop();

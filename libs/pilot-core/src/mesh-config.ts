@@ -20,6 +20,14 @@ export interface MeshConfig {
    * envoyExtAuthzHttp/Grpc). None by default: a CUSTOM policy then denies every request, as Istio.
    */
   extensionProviders?: readonly ExtAuthzProvider[];
+  /**
+   * Who fetches a RequestAuthentication `jwksUri` (Istio's `PILOT_JWT_ENABLE_REMOTE_JWKS`, a Pilot
+   * flag rather than MeshConfig proper, passed in here so generators read no environment):
+   * `istiod` (default, Istio's `false`) Pilot resolves the key set and inlines it (`local_jwks`);
+   * `envoy` (Istio's `true`) the proxy fetches it itself (`remote_jwks`). Issuer-only rules (OpenID
+   * discovery) are resolved by Pilot in both modes, as Istio does.
+   */
+  jwksFetchMode?: 'istiod' | 'envoy';
   /** Default retries for HTTP routes (Istio: 2 attempts). */
   defaultRetryAttempts: number;
   connectTimeoutMs: number;

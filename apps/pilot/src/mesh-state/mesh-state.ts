@@ -25,6 +25,8 @@ export interface MeshDebounce extends DebounceOptions {
 export class MeshState {
   private snapshot: MeshSnapshot;
   private readonly records: MeshRecords;
+  /** Key sets Pilot resolved (security/jwks-resolver.ts), an input of every snapshot. */
+  private jwks: ReadonlyMap<string, string> = new Map();
   private readonly debouncer: Debouncer<{ change: MeshChange; at: number }>;
   private readonly listeners: Array<(u: SnapshotUpdate) => void> = [];
   private version = 0;
@@ -67,6 +69,16 @@ export class MeshState {
     this.enqueue(change);
   }
 
+  /**
+   * Resolved JWKS changed: `keySets` is every key set now known, `changed` the source keys that
+   * differ. Debounced like config events; proxies whose RequestAuthentications use a changed
+   * key set get new listeners.
+   */
+  jwksEvent(keySets: ReadonlyMap<string, string>, changed: ReadonlySet<string>): void {
+    this.jwks = new Map(keySets);
+    this.enqueue({ ...emptyChange(), jwks: new Set(changed) });
+  }
+
   /** Builds the snapshot immediately (initial sync: no debounce before the first serve). */
   rebuildNow(): void {
     this.debouncer.stop();
@@ -82,14 +94,14 @@ export class MeshState {
   }
 
   private enqueue(change: MeshChange): void {
-    if (change.configs.size || change.services.size || change.workloads.size || change.full) {
+    if (change.configs.size || change.services.size || change.workloads.size || change.jwks.size || change.full) {
       this.debouncer.push({ change, at: this.timer.now() });
     }
   }
 
   private rebuild(change: MeshChange, firstEventAt: number): void {
     const before = this.snapshot;
-    this.snapshot = MeshSnapshot.build(this.records.snapshotInput(this.mesh), ++this.version);
+    this.snapshot = MeshSnapshot.build({ ...this.records.snapshotInput(this.mesh), jwks: this.jwks }, ++this.version);
     this.pushes++;
     for (const l of this.listeners) l({ before, after: this.snapshot, change, firstEventAt });
   }
@@ -100,9 +112,10 @@ function mergeInto(a: MeshChange, b: MeshChange): MeshChange {
   for (const k of b.configs) (a.configs as Set<string>).add(k);
   for (const k of b.services) (a.services as Set<string>).add(k);
   for (const k of b.workloads) (a.workloads as Set<string>).add(k);
+  for (const k of b.jwks) (a.jwks as Set<string>).add(k);
   return a.full || !b.full ? a : { ...a, full: true };
 }
 
 function isEndpointOnly(c: MeshChange): boolean {
-  return !c.full && c.configs.size === 0 && c.services.size === 0 && c.workloads.size > 0;
+  return !c.full && c.configs.size === 0 && c.services.size === 0 && c.jwks.size === 0 && c.workloads.size > 0;
 }

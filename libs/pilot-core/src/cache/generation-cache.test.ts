@@ -245,6 +245,26 @@ describe('GenerationCache invalidation', () => {
     expect(JSON.stringify(cache.get(after, SIDECARS.base, TypeUrl.ClusterLoadAssignment, [DETAILS]))).not.toContain('127.1.0.2');
   });
 
+  it('a rotated JWKS yields new listener content (the key set is generation input); EDS stays', () => {
+    const uri = 'https://idp.example.com/jwks.json';
+    const ra = `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: jwt, namespace: istio-system}\nspec:\n  jwtRules: [{issuer: a, jwksUri: "${uri}"}]`;
+    const yaml = [ALL_YAML, ra].join('\n---\n');
+    const keys = (k: string) => `{"keys":[{"kty":"oct","kid":"${k}","k":"AAAA"}]}`;
+    const [before, after] = [keys('A'), keys('B')].map((jwks, i) => MeshSnapshot.build({ configs: configsFromYaml(yaml), services: BOOKINFO_SERVICES, workloads: WORKLOADS, mesh: DEFAULT_MESH_CONFIG, jwks: new Map([[uri, jwks]]) }, i + 1));
+    const { cache, calls } = rawCache();
+    const p = PRODUCTPAGE_PROXY;
+    const lds = JSON.stringify(cache.get(before, p, TypeUrl.Listener, undefined));
+    cache.get(before, p, TypeUrl.ClusterLoadAssignment, [RATINGS]);
+    expect(lds).toContain('\\"kid\\":\\"A\\"');
+    cache.advance(before, after, change({ jwks: new Set([uri]) }));
+    const rotated = JSON.stringify(cache.get(after, p, TypeUrl.Listener, undefined));
+    expect(rotated).toContain('\\"kid\\":\\"B\\"');
+    expect(rotated).toBe(JSON.stringify(direct(after, p, TypeUrl.Listener)));
+    expect(calls()).toBe(3);
+    cache.get(after, p, TypeUrl.ClusterLoadAssignment, [RATINGS]);
+    expect(calls()).toBe(3); // EDS never reads key sets
+  });
+
   it('starts over on a config change, and on a snapshot it was not advanced to', () => {
     const before = snapshotOf(ALL_YAML);
     const after = snapshotOf(ALL_YAML.replace('consecutive5xxErrors: 1', 'consecutive5xxErrors: 2'), WORKLOADS, 2);

@@ -33,8 +33,10 @@ interface Entry<V> {
  * endpoint-only change (workloads) the ClusterLoadAssignments of services that select none of the
  * changed workloads (before or after) stay: a workload is read by EDS only through the endpoints
  * of the services selecting it (incremental EDS). Everything else goes, since other outputs read
- * workloads too (auto mTLS clusters carry the service accounts of a service's workloads). Any
- * config or service change, or a snapshot the cache was not advanced to, starts over.
+ * workloads too (auto mTLS clusters carry the service accounts of a service's workloads). A
+ * resolved JWKS change is handled the same way: EDS never reads key sets, everything else
+ * (the listeners that inline them) goes, so a rotated key set yields new listener content and
+ * version. Any config or service change, or a snapshot the cache was not advanced to, starts over.
  */
 export class GenerationCache<V> {
   private entries = new Map<string, Entry<V>>();

@@ -1,6 +1,8 @@
 import type { ProxyNode } from '@mizzen/mesh-model';
 import { describe, expect, it } from 'vitest';
-import { bookinfoSnapshot, PRODUCTPAGE_PROXY } from '../testing/bookinfo-fixture';
+import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../mesh-config';
+import { MeshSnapshot } from '../snapshot/mesh-snapshot';
+import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, bookinfoSnapshot, configsFromYaml, PRODUCTPAGE_PROXY } from '../testing/bookinfo-fixture';
 import { expectGolden } from '../testing/golden';
 import {
   customAuthzFilters,
@@ -8,8 +10,10 @@ import {
   grpcServerRbacFilters,
   httpRbacFilters,
   inboundSecurityHttpFilters,
+  jwksSources,
   jwtAuthnFilter,
   peerAuthnModeFor,
+  REJECT_ALL_JWKS,
   type HttpRbac,
 } from './security';
 
@@ -164,12 +168,40 @@ const JWT = doc(
     outputClaimToHeaders: [{header: x-jwt-sub, claim: sub}]`,
 );
 
+const JWKS_URI = 'https://raw.githubusercontent.com/istio/istio/release-1.27/security/tools/jwt/samples/jwks.json';
+const RESOLVED = '{"keys":[{"kty":"RSA","e":"AQAB","n":"resolved","kid":"r1"}]}';
+/** The bookinfo snapshot with key sets Pilot resolved (source key -> JWKS). */
+const withJwks = (yaml: string, jwks: Record<string, string>, mesh: Partial<MeshConfig> = {}) =>
+  MeshSnapshot.build({ configs: configsFromYaml(yaml), services: BOOKINFO_SERVICES, workloads: BOOKINFO_WORKLOADS, mesh: { ...DEFAULT_MESH_CONFIG, ...mesh }, jwks: new Map(Object.entries(jwks)) }, 1);
+const localJwks = (f: ReturnType<typeof jwtAuthnFilter>, provider = 'origins-0') => f?.typedConfig.providers[provider].localJwks?.inlineString;
+
 describe('RequestAuthentication -> jwt_authn', () => {
-  it('one provider: the token, if present, must be valid (provider OR allow_missing)', () => {
-    const f = jwtAuthnFilter(bookinfoSnapshot(JWT), PRODUCTPAGE);
+  it('one provider: the token, if present, must be valid (provider OR allow_missing); the jwksUri key set Pilot resolved is inlined', () => {
+    const f = jwtAuthnFilter(withJwks(JWT, { [JWKS_URI]: RESOLVED }), PRODUCTPAGE);
     expectGolden(__dirname, 'security-jwt-one', f);
     expect(f?.typedConfig.rules[0].requires).toEqual({ requiresAny: { requirements: [{ providerName: 'origins-0' }, { allowMissing: {} }] } });
-    expect(f?.typedConfig.providers['origins-0'].remoteJwks?.httpUri.cluster).toBe('outbound|443||raw.githubusercontent.com');
+    expect(localJwks(f)).toBe(RESOLVED);
+    expect(f?.typedConfig.providers['origins-0'].remoteJwks).toBeUndefined();
+  });
+
+  it('a jwksUri Pilot has not resolved (never fetched, or every fetch failed) gets a JWKS that verifies no token', () => {
+    expect(localJwks(jwtAuthnFilter(bookinfoSnapshot(JWT), PRODUCTPAGE))).toBe(REJECT_ALL_JWKS);
+  });
+
+  it('PILOT_JWT_ENABLE_REMOTE_JWKS=true (envoy mode): the proxy fetches the jwksUri itself (remote_jwks)', () => {
+    const f = jwtAuthnFilter(withJwks(JWT, { [JWKS_URI]: RESOLVED }, { jwksFetchMode: 'envoy' }), PRODUCTPAGE);
+    expect(f?.typedConfig.providers['origins-0'].remoteJwks).toEqual({
+      httpUri: { uri: JWKS_URI, cluster: 'outbound|443||raw.githubusercontent.com', timeout: { seconds: 5 } },
+      cacheDuration: { seconds: 300 },
+    });
+    expect(f?.typedConfig.providers['origins-0'].localJwks).toBeUndefined();
+  });
+
+  it('an issuer-only rule gets the key set Pilot resolved through OpenID discovery, in both modes', () => {
+    const ra = doc('RequestAuthentication', 'oidc', '\n  jwtRules:\n  - issuer: "https://accounts.example.com/"', 'istio-system');
+    const discovery = 'https://accounts.example.com/.well-known/openid-configuration';
+    expect(jwksSources(bookinfoSnapshot(ra))).toEqual([{ key: discovery, kind: 'discovery', url: discovery, timeoutMs: 5000 }]);
+    for (const jwksFetchMode of ['istiod', 'envoy'] as const) expect(localJwks(jwtAuthnFilter(withJwks(ra, { [discovery]: RESOLVED }, { jwksFetchMode }), PRODUCTPAGE))).toBe(RESOLVED);
   });
 
   it('several providers, sorted by issuer, with inline jwks; no filter for other workloads', () => {
@@ -178,7 +210,19 @@ describe('RequestAuthentication -> jwt_authn', () => {
     const f = jwtAuthnFilter(bookinfoSnapshot(JWT + two), PRODUCTPAGE);
     expectGolden(__dirname, 'security-jwt-many', f);
     expect(Object.values(f?.typedConfig.providers ?? {}).map((p) => p.issuer)).toEqual(['a-issuer', 'b-issuer', 'testing@secure.istio.io']);
+    // a-issuer has no keys and no discovery document (not a URL); b-issuer's inline jwks wins.
+    expect([localJwks(f, 'origins-0'), localJwks(f, 'origins-1')]).toEqual([REJECT_ALL_JWKS, jwks]);
     expect(jwtAuthnFilter(bookinfoSnapshot(JWT), DETAILS)).toBeUndefined();
+  });
+
+  it('jwksSources: what Pilot must resolve, one per key (longest timeout), none for inline jwks, envoy-mode jwksUri or targetRef policies', () => {
+    const rules = (ns: string, name: string, body: string) => doc('RequestAuthentication', name, body, ns);
+    const yaml =
+      JWT +
+      rules('default', 'again', `\n  jwtRules:\n  - issuer: other\n    jwksUri: "${JWKS_URI}"\n    timeout: 12s\n  - issuer: inline\n    jwks: '{"keys":[{"kty":"RSA"}]}'`) +
+      rules('default', 'gw', `\n  targetRef: {kind: Gateway, group: gateway.networking.k8s.io, name: gw}\n  jwtRules:\n  - issuer: x\n    jwksUri: "https://unused.example.com/jwks"`);
+    expect(jwksSources(bookinfoSnapshot(yaml))).toEqual([{ key: JWKS_URI, kind: 'jwksUri', url: JWKS_URI, timeoutMs: 12_000 }]);
+    expect(jwksSources(bookinfoSnapshot(yaml, { ...DEFAULT_MESH_CONFIG, jwksFetchMode: 'envoy' }))).toEqual([]);
   });
 
   it('puts CUSTOM before jwt_authn before AUDIT/DENY/ALLOW', () => {

@@ -1,6 +1,7 @@
 import { matchesSelector, type ProxyNode } from '@mizzen/mesh-model';
 import { TypeUrl, type ResourceTypeUrl } from '@mizzen/xds-types';
-import { policyAppliesTo } from '../generators/security/policy-selection';
+import { jwksSourceOf } from '../generators/security/jwks-sources';
+import { policiesForWorkload, policyAppliesTo } from '../generators/security/policy-selection';
 import { serviceIdentities } from '../generators/security/service-identities';
 import { boundGateways, type MeshSnapshot } from '../snapshot/mesh-snapshot';
 import type { MeshChange } from './mesh-change';
@@ -59,6 +60,7 @@ export function affectedTypes(change: MeshChange, proxy: ProxyNode, before: Mesh
     add(TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.RouteConfiguration);
     if (proxy.type !== 'router') add(TypeUrl.Listener);
   }
+  if (change.jwks.size && (proxy.type === 'sidecar' || proxy.type === 'router') && usesJwks(proxy, change.jwks, after)) add(TypeUrl.Listener);
   if (change.workloads.size) {
     add(TypeUrl.ClusterLoadAssignment);
     // Auto mTLS verifies the service accounts of a service's workloads: a new or vanished account
@@ -66,6 +68,16 @@ export function affectedTypes(change: MeshChange, proxy: ProxyNode, before: Mesh
     if (proxy.type !== 'proxyless' && workloadIdentitiesChanged(change, before, after)) add(TypeUrl.Cluster);
   }
   return out;
+}
+
+/** Whether a RequestAuthentication applying to the proxy resolves its keys from one of `keys`. */
+function usesJwks(proxy: ProxyNode, keys: ReadonlySet<string>, snap: MeshSnapshot): boolean {
+  return policiesForWorkload(snap, 'RequestAuthentication', proxy).some((ra) =>
+    (ra.spec.jwtRules ?? []).some((r) => {
+      const s = jwksSourceOf(r, snap.mesh.jwksFetchMode);
+      return !!s && keys.has(s.key);
+    }),
+  );
 }
 
 type SecurityKind = 'PeerAuthentication' | 'RequestAuthentication' | 'AuthorizationPolicy';

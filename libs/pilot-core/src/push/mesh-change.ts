@@ -6,16 +6,22 @@ export interface MeshChange {
   services: ReadonlySet<string>;
   /** `namespace/name` of changed workloads. */
   workloads: ReadonlySet<string>;
+  /**
+   * Source keys (generators/security/jwks-sources.ts) of key sets Pilot resolved anew: a rotated
+   * JWKS reaches the jwt_authn filters (LDS) of the workloads whose RequestAuthentications use it.
+   */
+  jwks: ReadonlySet<string>;
   full: boolean;
 }
 
-export const emptyChange = (): MeshChange => ({ configs: new Set(), services: new Set(), workloads: new Set(), full: false });
+export const emptyChange = (): MeshChange => ({ configs: new Set(), services: new Set(), workloads: new Set(), jwks: new Set(), full: false });
 
 export function mergeChanges(a: MeshChange, b: MeshChange): MeshChange {
   return {
     configs: new Set([...a.configs, ...b.configs]),
     services: new Set([...a.services, ...b.services]),
     workloads: new Set([...a.workloads, ...b.workloads]),
+    jwks: new Set([...a.jwks, ...b.jwks]),
     full: a.full || b.full,
   };
 }

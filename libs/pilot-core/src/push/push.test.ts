@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TypeUrl } from '@mizzen/xds-types';
 import { DEFAULT_MESH_CONFIG } from '../mesh-config';
 import { MeshSnapshot } from '../snapshot/mesh-snapshot';
-import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, bookinfoSnapshot, DESTINATION_RULES_YAML, GATEWAY_PROXY, GATEWAY_YAML, GRPC_CLIENT, PRODUCTPAGE_PROXY, REVIEWS_JASON_YAML } from '../testing/bookinfo-fixture';
+import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, bookinfoSnapshot, configsFromYaml, DESTINATION_RULES_YAML, GATEWAY_PROXY, GATEWAY_YAML, GRPC_CLIENT, PRODUCTPAGE_PROXY, REVIEWS_JASON_YAML } from '../testing/bookinfo-fixture';
 import { affectedTypes } from './affected-types';
 import { Debouncer } from './debouncer';
 import { emptyChange, type MeshChange } from './mesh-change';
@@ -107,6 +107,8 @@ spec:
   });
 });
 
+const bookinfoSnapshotInput = (yaml: string) => ({ configs: configsFromYaml(yaml), services: BOOKINFO_SERVICES, workloads: BOOKINFO_WORKLOADS, mesh: DEFAULT_MESH_CONFIG });
+
 describe('affectedTypes for security policies', () => {
   const change = (key: string): MeshChange => ({ ...emptyChange(), configs: new Set([key]) });
   const sec = (kind: string, name: string, ns: string, spec: string) => `apiVersion: security.istio.io/v1\nkind: ${kind}\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:${spec}\n---\n`;
@@ -142,6 +144,17 @@ describe('affectedTypes for security policies', () => {
     // The gateway runs the same authz filters on its HTTP servers (Istio).
     expect(affectedTypes(c, GATEWAY_PROXY, empty, mesh)).toEqual(new Set([TypeUrl.Listener]));
     expect(affectedTypes(change('AuthorizationPolicy/other/x'), PRODUCTPAGE_PROXY, empty, mesh).size).toBe(0);
+  });
+
+  it('a rotated JWKS touches the LDS of the sidecars and gateways whose RequestAuthentications use it, nothing else', () => {
+    const uri = 'https://idp.example.com/jwks.json';
+    const yaml = sec('RequestAuthentication', 'jwt', 'default', `\n  selector: {matchLabels: {app: details}}\n  jwtRules: [{issuer: a, jwksUri: "${uri}"}]`);
+    const [before, after] = [1, 2].map((v) => MeshSnapshot.build({ ...bookinfoSnapshotInput(yaml), jwks: new Map([[uri, `{"keys":[{"kty":"oct","k":"${v}"}]}`]]) }, v));
+    const rotated: MeshChange = { ...emptyChange(), jwks: new Set([uri]) };
+    expect(affectedTypes(rotated, DETAILS_PROXY, before, after)).toEqual(new Set([TypeUrl.Listener]));
+    expect(affectedTypes(rotated, PRODUCTPAGE_PROXY, before, after).size).toBe(0);
+    expect(affectedTypes(rotated, GATEWAY_PROXY, before, after).size).toBe(0);
+    expect(affectedTypes({ ...emptyChange(), jwks: new Set(['https://other/jwks']) }, DETAILS_PROXY, before, after).size).toBe(0);
   });
 
   it('a workload change touches CDS only when it changes a service\'s identities (auto mTLS SANs)', () => {

@@ -22,6 +22,13 @@ export interface SnapshotInput {
   services: readonly Service[];
   workloads: readonly Workload[];
   mesh: MeshConfig;
+  /**
+   * Key sets Pilot resolved for RequestAuthentication rules (generators/security/jwks-sources.ts):
+   * source key (the `jwksUri`, or the issuer's OpenID discovery URL) -> the JWKS JSON as fetched.
+   * An input like any config: generation inlines it, so a rotated key set is a new snapshot and
+   * new listener content (and version). Absent keys get a JWKS that verifies no token.
+   */
+  jwks?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -43,6 +50,7 @@ export class MeshSnapshot {
   private readonly memo = new Map<string, unknown>();
   private readonly configsByKey: ReadonlyMap<string, AnyConfig>;
   private readonly configsByKind: ReadonlyMap<AnyConfig['kind'], readonly AnyConfig[]>;
+  private readonly keySets: ReadonlyMap<string, string>;
 
   private constructor(
     readonly version: number,
@@ -72,6 +80,12 @@ export class MeshSnapshot {
       else byKind.set(c.kind, [c]);
     }
     this.configsByKind = byKind;
+    this.keySets = new Map(input.jwks ?? []);
+  }
+
+  /** The key set Pilot resolved for a JWKS source key (see {@link SnapshotInput.jwks}), if any. */
+  resolvedJwks(sourceKey: string): string | undefined {
+    return this.keySets.get(sourceKey);
   }
 
   /** Every config of one kind, oldest first then namespace/name (Istio's precedence order). */

@@ -20,7 +20,7 @@ export interface JWTRule {
   issuer: string;
   /** Accepted `aud` values; empty means the service name(s) are not checked (any audience). */
   audiences?: string[];
-  /** HTTP(S) URL of the JWKS; fetched by the proxy (Envoy remote_jwks). */
+  /** HTTP(S) URL of the JWKS: fetched by Pilot and inlined (default), or by the proxy (Envoy remote_jwks) with PILOT_JWT_ENABLE_REMOTE_JWKS=true. */
   jwksUri?: string;
   /** Inline JWKS (JSON text); takes precedence over jwksUri. */
   jwks?: string;

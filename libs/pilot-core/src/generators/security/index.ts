@@ -35,6 +35,7 @@ export { ISTIO_TLS_MODE_MATCH, isHttp2Cluster, upstreamTransport, type UpstreamT
 export { extAuthzFilter, type ExtAuthzProvider } from './ext-authz';
 export { grpcServerRbacFilters } from './grpc-rbac';
 export { jwksCluster, jwtAuthnFilter, REJECT_ALL_JWKS } from './jwt-authn';
+export { DEFAULT_JWKS_TIMEOUT_MS, jwksSourceOf, jwksSources, OPENID_DISCOVERY_SUFFIX, type JwksSource } from './jwks-sources';
 export { peerAuthnModeFor, serviceMtlsMode, type EffectiveMTLSMode } from './peer-authn';
 export { policiesForWorkload, policyAppliesTo } from './policy-selection';
 export { rulePolicy } from './rbac-policy';

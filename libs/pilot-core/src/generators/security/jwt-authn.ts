@@ -5,12 +5,13 @@ import { FilterName, TypeUrl } from '@mizzen/xds-types';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { JWT_PAYLOAD_KEY } from './attribute-generators';
 import type { JwtAuthnFilter, JwtProvider, JwtRequirement } from './envoy-types';
+import { DEFAULT_JWKS_TIMEOUT_MS, jwksSourceOf } from './jwks-sources';
 import { policiesForWorkload } from './policy-selection';
 
 /**
- * A JWKS that verifies no token: used when a rule has neither `jwks` nor `jwksUri` (Istio would
- * resolve the issuer's OpenID discovery document in istiod; Pilot does no I/O), so every token
- * presented for that issuer is rejected, as Istio does when it cannot resolve the keys.
+ * A JWKS that verifies no token, so every token presented for the issuer is rejected (401), as
+ * Istio's `CreateFakeJwks` does when istiod has no key set: a rule with neither `jwks` nor a key
+ * set Pilot resolved (never fetched, every fetch failed, or an issuer without OpenID discovery).
  */
 export const REJECT_ALL_JWKS = JSON.stringify({ keys: [{ kty: 'RSA', kid: 'mizzen-unresolved', alg: 'RS256', e: 'AQAB', n: 'u'.repeat(342) }] });
 
@@ -27,15 +28,27 @@ export function jwksCluster(uri: string): string {
   return `outbound|${port}||${u.hostname}`;
 }
 
+/**
+ * The provider's key source, Istio's `convertToEnvoyJwtConfig`: inline `jwks` as is; a `jwksUri`
+ * as `remote_jwks` when the proxy fetches (`envoy` mode); otherwise the key set Pilot resolved
+ * (jwksUri or OpenID discovery, input {@link MeshSnapshot.resolvedJwks}) inline, or
+ * {@link REJECT_ALL_JWKS} while Pilot has none.
+ */
+function jwksSource(snapshot: MeshSnapshot, rule: JWTRule): Pick<JwtProvider, 'remoteJwks' | 'localJwks'> {
+  if (rule.jwks) return { localJwks: { inlineString: rule.jwks } };
+  const mode = snapshot.mesh.jwksFetchMode ?? 'istiod';
+  if (rule.jwksUri && mode === 'envoy') {
+    const timeout = toDuration(rule.timeout ? (parseDuration(rule.timeout) ?? DEFAULT_JWKS_TIMEOUT_MS) : DEFAULT_JWKS_TIMEOUT_MS);
+    return { remoteJwks: { httpUri: { uri: rule.jwksUri, cluster: jwksCluster(rule.jwksUri), timeout }, cacheDuration: { seconds: 300 } } };
+  }
+  const source = jwksSourceOf(rule, mode);
+  return { localJwks: { inlineString: (source && snapshot.resolvedJwks(source.key)) ?? REJECT_ALL_JWKS } };
+}
+
 /** Istio `convertToEnvoyJwtConfig`: one provider per rule (`origins-<i>`). */
-function provider(rule: JWTRule): JwtProvider {
-  const timeout = toDuration(rule.timeout ? (parseDuration(rule.timeout) ?? 5000) : 5000);
+function provider(snapshot: MeshSnapshot, rule: JWTRule): JwtProvider {
   const claims = [...new Set([...(rule.spaceDelimitedClaims ?? []), 'permission', 'scope'])].sort();
-  const jwks: Pick<JwtProvider, 'remoteJwks' | 'localJwks'> = rule.jwks
-    ? { localJwks: { inlineString: rule.jwks } }
-    : rule.jwksUri
-      ? { remoteJwks: { httpUri: { uri: rule.jwksUri, cluster: jwksCluster(rule.jwksUri), timeout }, cacheDuration: { seconds: 300 } } }
-      : { localJwks: { inlineString: REJECT_ALL_JWKS } };
+  const jwks = jwksSource(snapshot, rule);
   return {
     issuer: rule.issuer,
     ...(rule.audiences?.length ? { audiences: rule.audiences } : {}),
@@ -71,7 +84,7 @@ export function jwtAuthnFilter(snapshot: MeshSnapshot, proxy: ProxyNode): JwtAut
   const outer: JwtRequirement[] = [];
   rules.forEach((rule, i) => {
     const name = `origins-${i}`;
-    providers[name] = provider(rule);
+    providers[name] = provider(snapshot, rule);
     inner.push({ requiresAny: { requirements: [{ providerName: name }, { allowMissing: {} }] } });
     outer.push({ providerName: name });
   });
