@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerConfigCommands } from './commands/config-commands';
+import { registerCa } from './commands/ca';
 import { registerExplain } from './commands/explain';
 import { registerProxyConfig } from './commands/proxy-config';
 import { registerProxyStatus } from './commands/proxy-status';
@@ -32,6 +33,7 @@ registerProxyStatus(program);
 registerProxyConfig(program);
 registerAnalyze(program);
 registerExplain(program);
+registerCa(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {
   console.error(`error: ${e.message}`);

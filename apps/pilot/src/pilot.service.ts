@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Server } from 'node:http';
 import type { Bus, KvWatcher } from '@mizzen/bus';
+import type { TrustBundle } from '@mizzen/contracts';
 import { DEFAULT_MESH_CONFIG, DEFAULT_PUSH_QUEUE } from '@mizzen/pilot-core';
 import { preloadProtos } from '@mizzen/xds-codec';
 import { startDebugServer } from './debug/debug-server';
@@ -12,6 +13,7 @@ import { connectJwksResolver } from './security/jwks-feed';
 import { fetchDocument } from './security/jwks-fetch';
 import { JwksResolver } from './security/jwks-resolver';
 import { busSignClient, ServingCertificate } from './security/serving-cert';
+import { watchTrustBundle } from './security/trust-bundle-watch';
 import { XdsService } from './xds/xds.service';
 
 const realTimer = {
@@ -37,6 +39,8 @@ export class PilotService {
   grpcPort = 0;
   secureGrpcPort = 0;
   private servingCert?: ServingCertificate;
+  /** SHA-256 of the active root in the last trust bundle seen. */
+  private activeRoot?: string;
 
   constructor(
     private readonly opts: PilotOptions,
@@ -61,6 +65,7 @@ export class PilotService {
       snapshotInfo: () => ({ version: this.state.current().version, ...this.state.counts(), services: this.state.current().allServices().map((s) => s.hostname) }),
     });
     this.watchers = await watchMeshKv(this.bus, this.state);
+    this.watchers.push(await watchTrustBundle(this.bus, (b) => this.onTrustBundle(b), this.log));
     this.state.rebuildNow();
     // Istio fetches key sets inside the first push; here the first fetches (5 s timeout) finish
     // before xDS opens, so a restarted Pilot never serves reject-all JWKS for keys it can fetch.
@@ -79,6 +84,18 @@ export class PilotService {
     this.ready = true;
     const c = this.state.counts();
     this.log(`pilot ready: xDS on ${this.opts.grpcHost}:${this.grpcPort}${secure}, debug on http://${this.opts.grpcHost}:${this.opts.debugPort}; ${c.configs} configs, ${c.services} services, ${c.workloads} workloads`);
+  }
+
+  /**
+   * A new trust bundle from Citadel: its roots go to every proxy over PCDS; when the active root
+   * changed (a rotation's activation), the serving certificate is re-issued under it at once, as
+   * istiod regenerates its DNS certificate on a root change, so it never outlives its root's trust.
+   */
+  private onTrustBundle(b: TrustBundle): void {
+    if (this.xds.setTrustRoots(b.roots.map((r) => r.pem))) this.log(`trust bundle: ${b.roots.map((r) => `${r.sha256.slice(0, 16)} (${r.state})`).join(', ')}; pushing PCDS`);
+    const active = b.roots.find((r) => r.state === 'active')?.sha256;
+    if (this.activeRoot && active && active !== this.activeRoot) void this.servingCert?.renewNow();
+    this.activeRoot = active;
   }
 
   /** The TLS port, when configured: a Citadel-signed certificate that renews itself. */

@@ -16,3 +16,4 @@ export * from './cache/generation-cache';
 export * from './cache/generation-keys';
 export * from './cache/proxy-label-reads';
 export * from './push/push-queue';
+export * from './generators/security/proxy-config';

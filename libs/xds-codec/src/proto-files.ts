@@ -41,4 +41,6 @@ export const PROTO_FILES: readonly string[] = [
   // generic typed configs
   'xds/type/v3/typed_struct.proto',
   'udpa/type/v1/typed_struct.proto',
+  // Istio's PCDS resource (a subset, in this package's protos/)
+  'istio/mesh/v1alpha1/proxy.proto',
 ];

@@ -47,6 +47,8 @@ export function protoIncludeDirs(): string[] {
     path.join(deps, 'protoc-gen-validate'),
     // google/protobuf/*.proto (descriptor.proto in particular) as shipped with protobufjs.
     packageDir('protobufjs'),
+    // Istio protos Mizzen sends (subsets, field numbers as upstream).
+    path.resolve(__dirname, '..', 'protos'),
   ];
 }
 

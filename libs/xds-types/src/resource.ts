@@ -1,11 +1,13 @@
 import type { Cluster } from './cluster';
 import type { ClusterLoadAssignment } from './endpoint';
 import type { Listener } from './listener';
+import type { ProxyConfig } from './proxy-config';
 import type { RouteConfiguration } from './route';
 import type { ResourceTypeUrl, TypeUrl } from './type-urls';
 
-/** A named xDS resource of one of the four resource types. */
+/** An xDS resource of one of the resource types (a PCDS ProxyConfig has no name: ''). */
 export type XdsResource =
+  | { typeUrl: typeof TypeUrl.ProxyConfig; name: string; body: ProxyConfig }
   | { typeUrl: typeof TypeUrl.Listener; name: string; body: Listener }
   | { typeUrl: typeof TypeUrl.RouteConfiguration; name: string; body: RouteConfiguration }
   | { typeUrl: typeof TypeUrl.Cluster; name: string; body: Cluster }

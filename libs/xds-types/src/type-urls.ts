@@ -4,6 +4,8 @@ export const TypeUrl = {
   RouteConfiguration: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
   Cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
   ClusterLoadAssignment: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+  /** Istio's PCDS resource (istio-agent reads the mesh's extra trust anchors from it). */
+  ProxyConfig: 'type.googleapis.com/istio.mesh.v1alpha1.ProxyConfig',
   HttpConnectionManager:
     'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
   TcpProxy: 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
@@ -40,8 +42,9 @@ export const TypeUrl = {
 
 export type TypeUrlValue = (typeof TypeUrl)[keyof typeof TypeUrl];
 
-/** The four xDS resource types Mizzen serves. */
+/** The xDS resource types Mizzen serves: Envoy's four, and Istio's PCDS. */
 export type ResourceTypeUrl =
+  | typeof TypeUrl.ProxyConfig
   | typeof TypeUrl.Listener
   | typeof TypeUrl.RouteConfiguration
   | typeof TypeUrl.Cluster

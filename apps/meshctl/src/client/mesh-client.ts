@@ -1,7 +1,7 @@
 import { Bus } from '@mizzen/bus';
-import { type ApplyReply, ConfigBucket, GalleyApply, GalleyDelete, type StoredConfig } from '@mizzen/contracts';
+import { type ApplyReply, CitadelRotateRoot, ConfigBucket, GalleyApply, GalleyDelete, type RotateRequest, type StoredConfig, TrustBucket, type TrustBundle } from '@mizzen/contracts';
 
-/** meshctl's view of a running mesh: Galley over NATS request-reply, and the config KV bucket. */
+/** meshctl's view of a running mesh: Galley and Citadel over NATS request-reply, and the config and trust KV buckets. */
 export class MeshClient {
   private constructor(private readonly bus: Bus) {}
 
@@ -41,6 +41,21 @@ export class MeshClient {
       if (parsed.ok) out.push({ ...parsed.value, revision: v.revision });
     }
     return out;
+  }
+
+  /** Citadel's published trust bundle, or undefined when none is (Citadel never ran on this NATS). */
+  async trustBundle(): Promise<TrustBundle | undefined> {
+    const kv = await this.bus.openKv(TrustBucket.name, { history: TrustBucket.history });
+    const e = await kv.get(TrustBucket.bundleKey);
+    if (!e) return undefined;
+    const parsed = TrustBucket.value(e.value);
+    if (!parsed.ok) throw new Error(`the trust bundle in KV is invalid: ${parsed.errors.map((x) => `${x.path}: ${x.message}`).join('; ')}`);
+    return parsed.value;
+  }
+
+  /** Starts a root rotation in Citadel; resolves with the bundle it published. */
+  async rotateRoot(req: Omit<RotateRequest, 'requester'>): Promise<TrustBundle> {
+    return (await this.bus.request(CitadelRotateRoot, { ...req, requester: 'meshctl' }, { timeoutMs: 30_000 })).bundle;
   }
 
   close(): Promise<void> {

@@ -67,6 +67,12 @@ export class ServingCertificate implements grpc.experimental.CertificateProvider
     }
   }
 
+  /** Re-issues the certificate now (the active root changed); failures retry like a renewal. */
+  renewNow(): Promise<void> {
+    clearTimeout(this.timer);
+    return this.renew();
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);

@@ -56,6 +56,14 @@ export class Pusher {
     if (this.queue.idle) this.finished();
   }
 
+  /** Pushes `types` to every connection (a mesh-wide input changed outside the snapshot: the trust bundle). */
+  pushTypes(types: ReadonlySet<ResourceTypeUrl>): void {
+    this.stats.pushes++;
+    this.startedAt ??= this.scheduler.now();
+    for (const conn of this.registry.all()) this.queue.enqueue(conn, { types: new Set(types) });
+    if (this.queue.idle) this.finished();
+  }
+
   private pushOne(conn: ProxyStream, req: PushRequest, done: () => void): void {
     try {
       const sent = conn.push(req.types, done);

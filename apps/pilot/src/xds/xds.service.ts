@@ -1,5 +1,7 @@
 import { DEFAULT_PUSH_QUEUE, generate, isWildcardType, type PushQueueOptions, type PushScheduler } from '@mizzen/pilot-core';
+import { TypeUrl } from '@mizzen/xds-types';
 import type { MeshState } from '../mesh-state/mesh-state';
+import { TrustAnchors } from '../security/trust-anchors';
 import { AdsServer } from './ads-server';
 import { ConnectionRegistry } from './connections';
 import { createGenerationCache } from './generated';
@@ -16,12 +18,14 @@ const realScheduler: PushScheduler = {
 /**
  * Wires the ADS server to the mesh state: streams are served from the generation cache over the
  * current snapshot; each snapshot update first advances the cache (dropping what the change can
- * alter), then queues pushes.
+ * alter), then queues pushes. PCDS (Istio's ProxyConfig with the trust bundle) is mesh-wide and
+ * served from {@link TrustAnchors} instead.
  */
 export class XdsService {
   readonly registry = new ConnectionRegistry();
   readonly cache = new ResourceCache();
   readonly generated = createGenerationCache(this.cache);
+  readonly trust = new TrustAnchors(this.cache);
   readonly pusher: Pusher;
   readonly server: AdsServer;
   nacks = 0;
@@ -37,9 +41,9 @@ export class XdsService {
     this.server = new AdsServer(
       this.registry,
       {
-        resources: (proxy, typeUrl, names) => this.generated.get(this.state.current(), proxy, typeUrl, names),
-        generate: (proxy, typeUrl, names) => generate({ snapshot: this.state.current(), proxy, names }, typeUrl),
-        isWildcard: (proxy, typeUrl) => isWildcardType(proxy.type, typeUrl),
+        resources: (proxy, typeUrl, names) => (typeUrl === TypeUrl.ProxyConfig ? this.trust.generated : this.generated.get(this.state.current(), proxy, typeUrl, names)),
+        generate: (proxy, typeUrl, names) => (typeUrl === TypeUrl.ProxyConfig ? this.trust.current() : generate({ snapshot: this.state.current(), proxy, names }, typeUrl)),
+        isWildcard: (proxy, typeUrl) => typeUrl === TypeUrl.ProxyConfig || isWildcardType(proxy.type, typeUrl),
         controlPlaneId,
         onNack: (proxy, typeUrl, version, message) => {
           this.nacks++;
@@ -52,5 +56,12 @@ export class XdsService {
       this.generated.advance(u.before, u.after, u.change);
       this.pusher.push(u);
     });
+  }
+
+  /** New trust anchors from Citadel: every proxy subscribed to PCDS gets them (when they changed). */
+  setTrustRoots(roots: readonly string[]): boolean {
+    if (!this.trust.set(roots)) return false;
+    this.pusher.pushTypes(new Set([TypeUrl.ProxyConfig]));
+    return true;
   }
 }

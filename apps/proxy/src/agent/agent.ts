@@ -6,6 +6,8 @@ import { SecretStore } from '../tls/secret-store';
 import { WorkerPool } from '../workers/worker-pool';
 import { AdsClient, type AdsConnector } from '../xds-client';
 import { CertAgent } from './cert-agent/cert-agent';
+import { MeshTrust } from './cert-agent/mesh-trust';
+import { PCDS_TYPE_URL, pcdsHandler } from './cert-agent/pcds-handler';
 import { PROXY_VERSION, buildNode } from './node';
 import type { AgentOptions } from './options';
 import { pilotConnector } from './pilot-transport';
@@ -61,11 +63,12 @@ export class Agent {
       bindListeners: !workers,
     });
     if (workers) this.workers = new WorkerPool({ concurrency: options.concurrency, runtime: this.runtime, secrets: this.secrets, log: deps.log });
+    const trust = options.ca ? new MeshTrust(this.secrets) : undefined;
     if (options.ca) {
       const ca = options.ca;
       this.certAgent = new CertAgent(
         { caAddr: ca.addr, tokenFile: ca.tokenFile, transport: { rootFile: ca.rootFile }, trustDomain: options.trustDomain, namespace: options.namespace, serviceAccount: options.serviceAccount, certTtlMs: ca.certTtlMs },
-        { secrets: this.secrets, log: deps.log },
+        { secrets: this.secrets, log: deps.log, trust },
       );
     }
     let connect = deps.connector;
@@ -77,6 +80,8 @@ export class Agent {
     this.client = new AdsClient({ node: buildNode(options), connect });
     const pool = this.workers;
     const forward: AppliedHook | undefined = pool && ((res, subscribed) => pool.forwardXds(res, subscribed));
+    // With a certificate agent, subscribe to Istio's PCDS first: Pilot's trust anchors join ROOTCA.
+    if (trust) this.client.register(PCDS_TYPE_URL, pcdsHandler(trust, deps.log), true);
     registerXdsHandlers(this.client, this.runtime, forward);
     this.watch();
   }

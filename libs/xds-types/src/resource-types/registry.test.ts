@@ -11,14 +11,14 @@ import { clusterType } from './cluster';
 import { routeConfigurationType } from './route-configuration';
 
 describe('resource type registry', () => {
-  it('registers the four resource types in push order with their short names', () => {
-    expect([...resourceTypes.values()].map((t) => t.shortName)).toEqual(['CDS', 'EDS', 'LDS', 'RDS']);
+  it("registers Istio's PCDS and Envoy's four resource types in push order with their short names", () => {
+    expect([...resourceTypes.values()].map((t) => t.shortName)).toEqual(['PCDS', 'CDS', 'EDS', 'LDS', 'RDS']);
     for (const [url, t] of resourceTypes) expect(t.typeUrl).toBe(url);
   });
 
   it('marks LDS and CDS as wildcard types', () => {
     const wildcard = [...resourceTypes.values()].filter((t) => t.wildcard).map((t) => t.shortName);
-    expect(wildcard.sort()).toEqual(['CDS', 'LDS']);
+    expect(wildcard.sort()).toEqual(['CDS', 'LDS', 'PCDS']);
   });
 
   it('extracts resource names', () => {

@@ -7,8 +7,8 @@ import type { ResourceTypeUrl } from '../type-urls';
  */
 export interface ResourceType<B> {
   typeUrl: ResourceTypeUrl;
-  /** 'LDS' | 'RDS' | 'CDS' | 'EDS', for logs and metrics. */
-  shortName: 'LDS' | 'RDS' | 'CDS' | 'EDS';
+  /** 'LDS' | 'RDS' | 'CDS' | 'EDS' (Envoy's), 'PCDS' (Istio's), for logs and metrics. */
+  shortName: 'LDS' | 'RDS' | 'CDS' | 'EDS' | 'PCDS';
   /** The resource's name as clients subscribe to it. */
   nameOf(body: B): string;
   /**

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import { createCsr, exportPrivateKeyPem, formatWorkloadId, generateKeyPair } from '@mizzen/pki';
-import { ROOT_SECRET, type SecretStore, WORKLOAD_SECRET } from '../../tls/secret-store';
+import { type SecretStore, WORKLOAD_SECRET } from '../../tls/secret-store';
 import { CaServiceClient, type CaTransport } from './ca-service';
 import { acceptIssuedChain } from './issued-chain';
+import { MeshTrust } from './mesh-trust';
 import { renewalDelayMs, retryDelayMs } from './renewal';
 
 export interface CertAgentOptions {
@@ -21,6 +22,8 @@ export interface CertAgentOptions {
 
 export interface CertAgentDeps {
   secrets: SecretStore;
+  /** Where the CA's roots go (ROOTCA, merged with PCDS anchors); one of its own by default. */
+  trust?: MeshTrust;
   log: (msg: string) => void;
   now?: () => number;
   rng?: () => number;
@@ -50,7 +53,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * The certificate agent (istio-agent's SDS side): generates an ECDSA P-256 key in memory (it never
  * leaves the process), sends a CSR for `spiffe://<td>/ns/<ns>/sa/<sa>` to Citadel's
  * CreateCertificate with the bearer token, checks the answer, and publishes `default` (chain +
- * key) and `ROOTCA` (every root returned) in the secret store. A new key and certificate are
+ * key) and `ROOTCA` (every root returned, plus Pilot's PCDS anchors: {@link MeshTrust}) in the secret store. A new key and certificate are
  * requested at half-life (±10 % jitter); failures retry with exponential back-off while the
  * current certificate keeps serving, even past its expiry (peers then refuse it: logged).
  */
@@ -59,6 +62,7 @@ export class CertAgent extends EventEmitter<{ issued: [serialNumber: string] }> 
   private readonly client: CaServiceClient;
   private readonly now: () => number;
   private readonly rng: () => number;
+  private readonly trust: MeshTrust;
   private timer?: NodeJS.Timeout;
   private firstIssued?: { resolve(): void; promise: Promise<void> };
   private s: Omit<CertAgentState, 'identity' | 'caAddr'> = { status: 'starting', consecutiveFailures: 0, issued: 0 };
@@ -73,6 +77,7 @@ export class CertAgent extends EventEmitter<{ issued: [serialNumber: string] }> 
     this.client = new CaServiceClient(options.caAddr, options.transport);
     this.now = deps.now ?? Date.now;
     this.rng = deps.rng ?? Math.random;
+    this.trust = deps.trust ?? new MeshTrust(deps.secrets);
   }
 
   /** Starts requesting; resolves once the first certificate is in the secret store (or on stop). */
@@ -150,7 +155,7 @@ export class CertAgent extends EventEmitter<{ issued: [serialNumber: string] }> 
     if (!accepted.ok) return accepted.error;
     const c = accepted.value;
     // Roots first: a peer's certificate from a new root must verify before ours is presented.
-    this.deps.secrets.setTrustBundle(ROOT_SECRET, c.roots);
+    this.trust.setCaRoots(c.roots);
     this.deps.secrets.setCertificate(WORKLOAD_SECRET, c.certificateChain, privateKey);
     const renewIn = renewalDelayMs(c.notBefore, c.notAfter, this.now(), this.rng);
     this.s = {
