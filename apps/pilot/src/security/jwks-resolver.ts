@@ -55,8 +55,6 @@ export class JwksResolver {
   private handle: unknown;
   private running = false;
   private failedRounds = 0;
-  fetches = 0;
-  failedFetches = 0;
 
   constructor(private readonly o: JwksResolverOptions) {}
 
@@ -173,7 +171,6 @@ export class JwksResolver {
       e.keys = text;
       return true;
     } catch (err) {
-      this.failedFetches++;
       e.failing = true;
       this.o.log(`jwks: fetching ${key} failed: ${(err as Error).message}; ${e.keys !== undefined ? 'keeping the last good key set' : 'no key set yet, its tokens are rejected'}`);
       return false;
@@ -182,7 +179,6 @@ export class JwksResolver {
 
   /** The JWKS text of a source: directly, or through the issuer's OpenID configuration. */
   private async resolve(s: JwksSource): Promise<string> {
-    this.fetches++;
     if (s.kind === 'jwksUri') return this.o.fetch(s.url, s.timeoutMs);
     const uri = jwksUriOf(await this.o.fetch(s.url, s.timeoutMs));
     if (!uri.ok) throw new Error(uri.error);
