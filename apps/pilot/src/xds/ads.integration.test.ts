@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Bus } from '@mizzen/bus';
-import { ConfigBucket, RegistryBucket } from '@mizzen/contracts';
+import { ConfigBucket, RegistryBucket, TrustBucket } from '@mizzen/contracts';
+import { createRootCa } from '@mizzen/pki';
 import { formatInbound, formatNodeId, type Service, type Workload } from '@mizzen/mesh-model';
 import { type NatsServer, startNats, waitFor } from '@mizzen/testkit';
 import { createAdsClient, type DeltaDiscoveryRequest, type DeltaDiscoveryResponseIn, type DiscoveryRequest, type DiscoveryResponseIn } from '@mizzen/xds-codec';
@@ -204,6 +205,26 @@ describe('Pilot ADS (state of the world) against a real NATS', () => {
     const bad = new TestStream(target);
     bad.send({ typeUrl: TypeUrl.Listener, node: { id: 'not-a-node-id' } });
     await waitFor(() => bad.closed);
+  });
+
+  it("serves Istio's PCDS: the trust bundle's roots as ProxyConfig caCertificatesPem, pushed when Citadel publishes a new bundle", async () => {
+    const s = new TestStream(target);
+    s.send({ typeUrl: TypeUrl.ProxyConfig, node });
+    const empty = await s.next(TypeUrl.ProxyConfig, 0);
+    expect(empty.resources).toEqual([{ typeUrl: TypeUrl.ProxyConfig, body: { caCertificatesPem: [] } }]);
+    s.ack(empty);
+    const [a, b] = [await createRootCa({ subject: { organization: 'a', commonName: 'a' }, ttlMs: 86_400_000 }), await createRootCa({ subject: { organization: 'b', commonName: 'b' }, ttlMs: 86_400_000 })];
+    const root = (pem: string, state: 'active' | 'pending') => ({ pem, sha256: 'f'.repeat(64), notAfter: new Date(Date.now() + 86_400_000).toISOString(), state });
+    await put(TrustBucket.name, TrustBucket.bundleKey, { trustDomain: 'cluster.local', roots: [root(a.certPem, 'active'), root(b.certPem, 'pending')], updatedAt: new Date().toISOString() });
+    const pushed = await s.next(TypeUrl.ProxyConfig, 1);
+    expect((pushed.resources[0].body as { caCertificatesPem: string[] }).caCertificatesPem.map((p) => p.trim()).sort()).toEqual([a.certPem.trim(), b.certPem.trim()].sort());
+    s.ack(pushed);
+    // An invalid bundle is ignored: nothing is pushed, the last good anchors stay.
+    await put(TrustBucket.name, TrustBucket.bundleKey, { trustDomain: 'cluster.local', roots: [] });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.count(TypeUrl.ProxyConfig)).toBe(2);
+    expect(pilot.xds.trust.count).toBe(2);
+    s.end();
   });
 
   it('serves incremental (delta) xDS: only changed resources, and removals by name', async () => {
