@@ -132,6 +132,7 @@ describe('JwksResolver against a JWKS server on 127.0.0.1', () => {
     await waitUntil(() => changes.length === 2);
     expect(r.keySets().get(url)).toBe(jwks('B'));
     r.stop();
+    await r.settled(); // a round already running finishes; none follows
     const hits = server.hits.length;
     await new Promise((res) => setTimeout(res, 200));
     expect(server.hits.length).toBe(hits);
