@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -34,7 +36,7 @@ describe.skipIf(!built)('citadel process', () => {
       readyLine: /^citadel ready$/,
     });
     const bus = await Bus.connect({ url: nats.url });
-    const ca = new CaClient(`127.0.0.1:${port}`);
+    const ca = new CaClient(`127.0.0.1:${port}`, () => fs.readFileSync(path.join(caDir, 'root-cert.pem'), 'utf8'));
     try {
       const kv = await bus.openKv(TrustBucket.name);
       expect(TrustBucket.value((await kv.get(TrustBucket.bundleKey))?.value).ok).toBe(true);
@@ -42,6 +44,18 @@ describe.skipIf(!built)('citadel process', () => {
       const r = await ca.createCertificate(await createCsr(await generateKeyPair(), { uris: ['spiffe://cluster.local/ns/bookinfo/sa/productpage'] }), { token });
       if (!r.ok) throw new Error(r.details);
       expect((await opensslVerify({ roots: r.chain[2], intermediates: r.chain[1], leaf: r.chain[0] })).code).toBe(0);
+
+      // The CSR port is TLS (Istio's 15012): openssl verifies Citadel's own certificate against the
+      // mesh root and the address it dials; it carries Citadel's SPIFFE ID. Plaintext gets nowhere.
+      const s = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', path.join(caDir, 'root-cert.pem'), '-verify_return_error', '-verify_ip', '127.0.0.1', '-alpn', 'h2', '-showcerts'], { input: '', encoding: 'utf8', timeout: 10_000 });
+      expect(s.stdout).toMatch(/Verify return code: 0 \(ok\)/);
+      const leaf = new X509Certificate(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(s.stdout)?.[0] ?? '');
+      expect(leaf.subjectAltName).toContain('URI:spiffe://cluster.local/ns/mizzen-system/sa/citadel');
+      expect(leaf.subjectAltName).toContain('IP Address:127.0.0.1');
+      const plain = new CaClient(`127.0.0.1:${port}`);
+      const refused = await plain.createCertificate(await createCsr(await generateKeyPair(), { uris: ['spiffe://cluster.local/ns/bookinfo/sa/productpage'] }), { token });
+      plain.close();
+      expect(refused).toMatchObject({ ok: false, code: 14 /* UNAVAILABLE */ });
     } finally {
       ca.close();
       await bus.close();

@@ -16,8 +16,9 @@ const STATUS: Record<RefusalCode, grpc.status> = {
 
 /**
  * The workload CSR endpoint: `istio.v1.auth.IstioCertificateService/CreateCertificate` on a plain
- * @grpc/grpc-js server this provider owns (like Pilot's ADS server). Opens after the CA is loaded
- * and the trust bundle published; closes on shutdown.
+ * @grpc/grpc-js server this provider owns (like Pilot's ADS server), over TLS with Citadel's own
+ * serving certificate unless `--grpc-tls=false`. Opens after the CA is loaded and the trust bundle
+ * published; closes on shutdown.
  */
 @Injectable()
 export class CaGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,6 +34,7 @@ export class CaGrpcServer implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.credentials.start?.();
     const server = new grpc.Server({ 'grpc.max_receive_message_length': 1024 * 1024 });
     server.addService(loadCaService().service, { CreateCertificate: this.createCertificate });
     this.server = server;
@@ -42,6 +44,7 @@ export class CaGrpcServer implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.credentials.stop?.();
     const s = this.server;
     this.server = undefined;
     if (!s) return;

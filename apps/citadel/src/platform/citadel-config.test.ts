@@ -13,6 +13,7 @@ describe('parseCitadelConfig', () => {
         trustDomain: 'cluster.local',
         grpcHost: '127.0.0.1',
         grpcPort: 15012,
+        grpcTls: true,
         workloadCertTtlMs: 86_400_000,
         maxWorkloadCertTtlMs: 90 * 86_400_000,
         rootCertTtlMs: 3650 * 86_400_000,

@@ -25,6 +25,8 @@ export interface CitadelConfig {
   trustDomain: string;
   grpcHost: string;
   grpcPort: number;
+  /** Serve the CSR endpoint over TLS with a certificate from Citadel's own CA (default). */
+  grpcTls: boolean;
   workloadCertTtlMs: number;
   maxWorkloadCertTtlMs: number;
   rootCertTtlMs: number;
@@ -62,6 +64,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   'trust-domain': { env: 'TRUST_DOMAIN', default: 'cluster.local', help: 'SPIFFE trust domain' },
   'grpc-host': { env: 'CITADEL_GRPC_HOST', default: '127.0.0.1', help: 'address of the CSR gRPC server' },
   'grpc-port': { env: 'CITADEL_GRPC_PORT', default: '15012', help: 'port of the CSR gRPC server (0 = any)' },
+  'grpc-tls': { env: 'CITADEL_GRPC_TLS', boolean: true, default: 'true', help: 'serve the CSR endpoint over TLS with a certificate from the mesh CA (--grpc-tls=false: plaintext)' },
   'workload-cert-ttl': { default: '24h', help: 'default workload certificate lifetime' },
   'max-workload-cert-ttl': { default: '90d', help: 'longest lifetime a CSR may ask for' },
   'root-cert-ttl': { default: '3650d', help: 'lifetime of a self-signed root (and its intermediate)' },
@@ -150,6 +153,8 @@ export function parseCitadelConfig(argv: readonly string[], env: Readonly<Record
   const auth = (get('auth') ?? '').split(',').map((s) => s.trim());
   if (!auth.length || auth.some((a) => a !== 'local' && a !== 'kubernetes')) errors.push({ path: '--auth', message: 'must be local, kubernetes, or both comma separated' });
   const rotateRaw = get('rotate-root') ?? 'false';
+  const tlsRaw = get('grpc-tls') ?? 'true';
+  if (tlsRaw !== 'true' && tlsRaw !== 'false') errors.push({ path: '--grpc-tls', message: 'takes no value (or =true/=false)' });
   if (rotateRaw !== 'true' && rotateRaw !== 'false') errors.push({ path: '--rotate-root', message: 'takes no value (or =true/=false)' });
   const logLevel = (get('log-level') ?? '').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) errors.push({ path: '--log-level', message: 'must be one of debug, info, warn, error' });
@@ -166,6 +171,7 @@ export function parseCitadelConfig(argv: readonly string[], env: Readonly<Record
     rootActivationDelayMs: duration('root-activation-delay', true),
     caKeyAlgorithm: alg === 'rsa-2048' ? 'RSA-2048' : 'ECDSA-P256',
     rotateRoot: rotateRaw === 'true',
+    grpcTls: tlsRaw !== 'false',
     auth: [...new Set(auth)] as AuthMode[],
     tokenTtlMs: duration('token-ttl'),
     maxTokenTtlMs: duration('max-token-ttl'),

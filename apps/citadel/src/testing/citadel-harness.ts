@@ -38,7 +38,12 @@ export async function startCitadelHarness(opts: { flags?: string[]; caDir?: stri
   let citadel = await startCitadel(config, { logger });
   const client = await Bus.connect({ url: nats.url, name: 'test-client' });
   const trustKv = await client.openKv(TrustBucket.name, { history: TrustBucket.history });
-  let ca = new CaClient(`127.0.0.1:${citadel.grpcPort}`);
+  // Over TLS, trusting the published bundle (as an agent trusts ROOTCA): follows root rotations.
+  const bundleRoots = async () => {
+    const parsed = TrustBucket.value((await trustKv.get(TrustBucket.bundleKey))?.value);
+    return parsed.ok ? parsed.value.roots.map((r) => r.pem).join('') : '';
+  };
+  let ca = new CaClient(`127.0.0.1:${citadel.grpcPort}`, bundleRoots);
   const h: CitadelHarness = {
     nats,
     caDir,
@@ -65,7 +70,7 @@ export async function startCitadelHarness(opts: { flags?: string[]; caDir?: stri
       await citadel.close();
       config = testConfig(caDir, nats.url, [...(opts.flags ?? []), ...extraFlags]);
       citadel = await startCitadel(config, { logger });
-      ca = new CaClient(`127.0.0.1:${citadel.grpcPort}`);
+      ca = new CaClient(`127.0.0.1:${citadel.grpcPort}`, bundleRoots);
     },
     stop: async () => {
       ca.close();

@@ -9,6 +9,8 @@ const app = (name: string) => path.join(REPO_ROOT, 'apps', name, 'dist', 'main.j
 export interface ControlPlaneEndpoints {
   natsUrl: string;
   citadelGrpcPort: number;
+  /** The mesh root Citadel's TLS CSR port is verified against (its CA directory's root-cert.pem). */
+  caRootFile: string;
   pilotHost: string;
   pilotGrpcPort: number;
   /** Pilot's TLS xDS port (certificate from Citadel). */
@@ -41,11 +43,12 @@ export function pilotSpec(cp: ControlPlaneEndpoints, outboundTrafficPolicy: 'ALL
 
 /**
  * How a proxy joins the mesh securely: its agent gets a workload certificate from Citadel with the
- * bootstrap token meshctl minted for it, and it reaches Pilot on the TLS port, verified against
- * the mesh root (Istio: CA_ADDR, the service-account token, and istiod's port 15012).
+ * bootstrap token meshctl minted for it over Citadel's TLS port, verified against the mesh root
+ * file, and it reaches Pilot on the TLS port, verified against ROOTCA (Istio: CA_ADDR, the
+ * service-account token, the mounted root-cert.pem, and istiod's port 15012).
  */
 function meshAccess(cp: ControlPlaneEndpoints, tokenFile: string): string[] {
-  return ['--ca-addr', `127.0.0.1:${cp.citadelGrpcPort}`, '--ca-token-file', tokenFile, '--pilot', `${cp.pilotHost}:${cp.pilotSecurePort}`, '--pilot-tls'];
+  return ['--ca-addr', `127.0.0.1:${cp.citadelGrpcPort}`, '--ca-token-file', tokenFile, '--ca-root-file', cp.caRootFile, '--pilot', `${cp.pilotHost}:${cp.pilotSecurePort}`, '--pilot-tls'];
 }
 
 export function gatewaySpec(cp: ControlPlaneEndpoints, ip: string, tokenFile: string): ProcessSpec {

@@ -61,7 +61,7 @@ export async function up(o: UpOptions): Promise<void> {
     natsUrl = nats.url;
     steps.push([`nats-server (${nats.url})`, () => sup.start(nats.spec)]);
   }
-  const cp: ControlPlaneEndpoints = { natsUrl, citadelGrpcPort: o.citadelGrpcPort, pilotHost: '127.0.0.1', pilotGrpcPort: o.pilotGrpcPort, pilotSecurePort: o.pilotSecurePort, pilotDebugPort: o.pilotDebugPort };
+  const cp: ControlPlaneEndpoints = { natsUrl, citadelGrpcPort: o.citadelGrpcPort, caRootFile: path.join(stateDir, 'citadel', 'root-cert.pem'), pilotHost: '127.0.0.1', pilotGrpcPort: o.pilotGrpcPort, pilotSecurePort: o.pilotSecurePort, pilotDebugPort: o.pilotDebugPort };
   const start = (spec: ProcessSpec) => () => sup.start(spec);
   steps.push(['galley', start(galleySpec(cp, o.configDir))], [`citadel (CA on 127.0.0.1:${o.citadelGrpcPort})`, start(citadelSpec(cp, stateDir))], ['pilot', start(pilotSpec(cp, o.outboundTrafficPolicy))]);
   steps.push(['mesh config (samples/' + o.sample + '/mesh.yaml)', () => applySampleConfig(cp.natsUrl, sampleDir)]);

@@ -50,6 +50,11 @@ class CitadelProcess {
     return `127.0.0.1:${this.port}`;
   }
 
+  /** The mesh root: Citadel's CSR port is TLS, verified against it. */
+  get rootFile(): string {
+    return path.join(this.dir, 'ca', 'root-cert.pem');
+  }
+
   get running(): boolean {
     return this.proc !== undefined;
   }
@@ -105,7 +110,7 @@ describe.skipIf(!citadelBuilt)('certificate agent against a real Citadel process
 
   const certAgent = async (sa: string, extra: Partial<CertAgentOptions> = {}) => {
     const secrets = new SecretStore();
-    const a = new CertAgent({ caAddr: citadel.address, tokenFile: await citadel.tokenFile('default', sa), trustDomain: 'cluster.local', namespace: 'default', serviceAccount: sa, certTtlMs: 3_600_000, ...extra }, { secrets, log });
+    const a = new CertAgent({ caAddr: citadel.address, transport: { rootFile: citadel.rootFile }, tokenFile: await citadel.tokenFile('default', sa), trustDomain: 'cluster.local', namespace: 'default', serviceAccount: sa, certTtlMs: 3_600_000, ...extra }, { secrets, log });
     agents.push(a);
     return { agent: a, secrets };
   };
@@ -147,7 +152,7 @@ describe.skipIf(!citadelBuilt)('certificate agent against a real Citadel process
 
   it('refuses to run on a token for another identity (PERMISSION_DENIED / UNAUTHENTICATED kept in its state)', async () => {
     const secrets = new SecretStore();
-    const a = new CertAgent({ caAddr: citadel.address, tokenFile: await citadel.tokenFile('default', 'details'), trustDomain: 'cluster.local', namespace: 'default', serviceAccount: 'reviews', certTtlMs: 3_600_000 }, { secrets, log });
+    const a = new CertAgent({ caAddr: citadel.address, transport: { rootFile: citadel.rootFile }, tokenFile: await citadel.tokenFile('default', 'details'), trustDomain: 'cluster.local', namespace: 'default', serviceAccount: 'reviews', certTtlMs: 3_600_000 }, { secrets, log });
     agents.push(a);
     void a.start();
     await waitUntil(() => a.state().consecutiveFailures >= 1, 10_000);
@@ -185,7 +190,7 @@ describe.skipIf(!citadelBuilt)('two sidecars with certificate agents: mTLS end t
 
   const start = async (ip: string, sa: string, cp: { address: string }, extra: Record<string, string | boolean> = {}) => {
     const tokenFile = await citadel.tokenFile('default', sa);
-    const o = parseAgentOptions({ ip, pilot: cp.address, adminPort: '0', accessLog: 'off', workload: `${sa}-v1`, serviceAccount: sa, caAddr: citadel.address, caTokenFile: tokenFile, certTtl: '1h', ...extra });
+    const o = parseAgentOptions({ ip, pilot: cp.address, adminPort: '0', accessLog: 'off', workload: `${sa}-v1`, serviceAccount: sa, caAddr: citadel.address, caTokenFile: tokenFile, caRootFile: citadel.rootFile, certTtl: '1h', ...extra });
     if (!o.ok) throw new Error(JSON.stringify(o.errors));
     const agent = new Agent(o.value, { log: (l) => logs.push(`[${sa}] ${l}`) });
     agents.push(agent);

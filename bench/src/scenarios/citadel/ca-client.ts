@@ -34,14 +34,15 @@ function decodeChainLength(b: Buffer): number {
 }
 
 /**
- * A CreateCertificate client, as a proxy's agent calls Citadel: one channel (HTTP/2 connection),
- * bearer token in metadata, requests encoded by hand (two fields) so the bench needs no app code.
+ * A CreateCertificate client, as a proxy's agent calls Citadel: one TLS channel (HTTP/2
+ * connection) verified against the mesh root, bearer token in metadata, requests encoded by hand
+ * (two fields) so the bench needs no app code.
  */
 export class CaClient {
   private readonly client: grpc.Client;
 
-  constructor(target: string, private readonly token: string) {
-    this.client = new grpc.Client(target, grpc.credentials.createInsecure());
+  constructor(target: string, private readonly token: string, rootPem: string) {
+    this.client = new grpc.Client(target, grpc.credentials.createSsl(Buffer.from(rootPem)));
   }
 
   /** Resolves with the chain length, rejects with the gRPC error. */

@@ -57,7 +57,7 @@ export async function setupCitadel(cleanup: Cleanup, caKey: CitadelEnv['caKey'],
   const bus = await Bus.connect({ url: nats.url, name: 'bench' });
   cleanup.add('bench bus', () => bus.close());
   const { token } = await bus.request(CitadelToken, { namespace: 'default', serviceAccount: 'bench', requester: 'bench', ttlSeconds: 3600 }, { timeoutMs: 10_000 });
-  const client = new CaClient(`127.0.0.1:${port}`, token);
+  const client = new CaClient(`127.0.0.1:${port}`, token, fs.readFileSync(path.join(caDir, 'root-cert.pem'), 'utf8'));
   cleanup.add('CA client', () => client.close());
   return { citadel, caKey, client, csrs };
 }

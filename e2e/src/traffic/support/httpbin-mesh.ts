@@ -172,7 +172,7 @@ export class HttpbinMesh {
     const { token } = await (await this.bus()).request(CitadelToken, { ...identity, requester: 'traffic-e2e' }, { timeoutMs: 10_000 });
     const file = path.join(this.stateDir, `${name}.token`);
     fs.writeFileSync(file, token, { mode: 0o600 });
-    return ['--ca-addr', `127.0.0.1:${citadel}`, '--ca-token-file', file, '--pilot', `127.0.0.1:${secure}`, '--pilot-tls'];
+    return ['--ca-addr', `127.0.0.1:${citadel}`, '--ca-token-file', file, '--ca-root-file', path.join(this.stateDir, 'citadel', 'root-cert.pem'), '--pilot', `127.0.0.1:${secure}`, '--pilot-tls'];
   }
 
   /** Starts one more httpbin app process (no sidecar); stopped with the mesh. */

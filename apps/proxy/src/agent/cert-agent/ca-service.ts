@@ -28,9 +28,13 @@ const Response = root.lookupType('istio.v1.auth.IstioCertificateResponse');
 const serialize = (r: CreateCertificateRequest): Buffer => Buffer.from(Request.encode(Request.fromObject(r)).finish());
 const deserialize = (b: Buffer): string[] => (Response.toObject(Response.decode(b), { arrays: true }) as { cert_chain: string[] }).cert_chain;
 
-/** How the agent reaches the CA: plaintext (Citadel today, on loopback) or TLS verified against a root file. */
+/**
+ * How the agent reaches the CA: TLS verified against a root file plus the roots the workload
+ * already trusts (ROOTCA: so a rotated root that re-issued Citadel's certificate is followed), or
+ * plaintext without a root file (Citadel `--grpc-tls=false`).
+ */
 export interface CaTransport {
-  /** PEM file of the CA server's root (`--ca-root-file`): TLS when set. */
+  /** PEM file of the CA server's root (`--ca-root-file`, Istio's mounted root-cert.pem): TLS when set; read for every request. */
   rootFile?: string;
   /** Overrides the name checked against the server certificate (default: the host of the address). */
   serverName?: string;
@@ -44,23 +48,40 @@ export type CreateCertificateResult = { ok: true; chain: string[] } | { ok: fals
  * https://github.com/istio/api/blob/master/security/v1alpha1/ca.proto
  */
 export class CaServiceClient {
-  private readonly client: grpc.Client;
+  private client?: grpc.Client;
+  /** The roots the current channel verifies with ('' = plaintext). */
+  private roots?: string;
 
   constructor(
     readonly address: string,
-    transport: CaTransport = {},
-  ) {
-    const creds = transport.rootFile ? grpc.credentials.createSsl(fs.readFileSync(transport.rootFile)) : grpc.credentials.createInsecure();
+    private readonly transport: CaTransport = {},
+    private readonly trustedRoots: () => string | undefined = () => undefined,
+  ) {}
+
+  /** The channel for the current roots: a new one when they changed (a rotation), else the same. */
+  private channel(): grpc.Client {
+    const roots = this.transport.rootFile ? fs.readFileSync(this.transport.rootFile, 'utf8') + (this.trustedRoots() ?? '') : '';
+    if (this.client && roots === this.roots) return this.client;
+    this.client?.close();
+    const creds = roots ? grpc.credentials.createSsl(Buffer.from(roots)) : grpc.credentials.createInsecure();
     const options: grpc.ChannelOptions = { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 10_000 };
-    if (transport.serverName) options['grpc.ssl_target_name_override'] = transport.serverName;
-    this.client = new grpc.Client(address, creds, options);
+    if (this.transport.serverName) options['grpc.ssl_target_name_override'] = this.transport.serverName;
+    this.roots = roots;
+    this.client = new grpc.Client(this.address, creds, options);
+    return this.client;
   }
 
   createCertificate(csr: string, token: string, validitySeconds: number, timeoutMs = 10_000): Promise<CreateCertificateResult> {
     const md = new grpc.Metadata();
     md.set('authorization', `Bearer ${token}`);
+    let client: grpc.Client;
+    try {
+      client = this.channel();
+    } catch (err) {
+      return Promise.resolve({ ok: false, code: grpc.status.UNAVAILABLE, message: `CA root file ${this.transport.rootFile}: ${(err as Error).message}` });
+    }
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest<CreateCertificateRequest, string[]>(METHOD, serialize, deserialize, { csr, validity_duration: validitySeconds }, md, { deadline: Date.now() + timeoutMs }, (err, chain) => {
+      client.makeUnaryRequest<CreateCertificateRequest, string[]>(METHOD, serialize, deserialize, { csr, validity_duration: validitySeconds }, md, { deadline: Date.now() + timeoutMs }, (err, chain) => {
         if (err) resolve({ ok: false, code: err.code, message: `${grpc.status[err.code] ?? err.code}: ${err.details || err.message}` });
         else resolve({ ok: true, chain: chain ?? [] });
       });
@@ -68,6 +89,7 @@ export class CaServiceClient {
   }
 
   close(): void {
-    this.client.close();
+    this.client?.close();
+    this.client = undefined;
   }
 }

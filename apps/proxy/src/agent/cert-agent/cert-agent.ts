@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import { createCsr, exportPrivateKeyPem, formatWorkloadId, generateKeyPair } from '@mizzen/pki';
-import { type SecretStore, WORKLOAD_SECRET } from '../../tls/secret-store';
+import { ROOT_SECRET, type SecretStore, WORKLOAD_SECRET } from '../../tls/secret-store';
 import { CaServiceClient, type CaTransport } from './ca-service';
 import { acceptIssuedChain } from './issued-chain';
 import { MeshTrust } from './mesh-trust';
@@ -74,7 +74,7 @@ export class CertAgent extends EventEmitter<{ issued: [serialNumber: string] }> 
   ) {
     super();
     this.identity = formatWorkloadId({ trustDomain: options.trustDomain, namespace: options.namespace, serviceAccount: options.serviceAccount });
-    this.client = new CaServiceClient(options.caAddr, options.transport);
+    this.client = new CaServiceClient(options.caAddr, options.transport, () => deps.secrets.validation(ROOT_SECRET)?.trustedCa);
     this.now = deps.now ?? Date.now;
     this.rng = deps.rng ?? Math.random;
     this.trust = deps.trust ?? new MeshTrust(deps.secrets);
