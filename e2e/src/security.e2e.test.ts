@@ -3,6 +3,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
 import net from 'node:net';
 import { waitFor } from '@mizzen/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,12 +91,27 @@ describe('Bookinfo with mTLS and authorization policies (meshctl up, real proces
   /** details-v1, the second workload of samples/bookinfo/workloads.yaml. */
   const details = `${BLOCK}.2`;
 
+  /** Istio's sample ext-authz server (HTTP): allows a request carrying `x-ext-authz: allow`. */
+  let authorizer: http.Server;
+  const checks: string[] = [];
+  let authzPort = 0;
+
   beforeAll(async () => {
-    mesh = await TestMesh.start({ ipBlock: BLOCK, gatewayIp: GATEWAY_IP });
+    authorizer = http.createServer((req, res) => {
+      checks.push(`${req.method} ${req.url} x-ext-authz=${req.headers['x-ext-authz'] ?? ''}`);
+      if (req.headers['x-ext-authz'] === 'allow') res.writeHead(200, { 'x-ext-authz-check-result': 'allowed' }).end();
+      else res.writeHead(403, { 'x-ext-authz-check-result': 'denied' }).end('denied by ext_authz for not found header `x-ext-authz: allow` in the request');
+    });
+    authzPort = await new Promise<number>((resolve) => authorizer.listen(0, '127.0.0.1', () => resolve((authorizer.address() as net.AddressInfo).port)));
+    // Istio's ext-authz task: the provider is declared in MeshConfig extensionProviders.
+    const meshConfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mizzen-mesh-config-')), 'mesh.yaml');
+    fs.writeFileSync(meshConfig, `extensionProviders:\n- name: sample-ext-authz-http\n  envoyExtAuthzHttp:\n    service: ext-authz.foo.svc.cluster.local\n    port: "${authzPort}"\n    includeRequestHeadersInCheck: ["x-ext-authz"]\n`);
+    mesh = await TestMesh.start({ ipBlock: BLOCK, gatewayIp: GATEWAY_IP, upArgs: ['--mesh-config', meshConfig] });
   });
 
   afterAll(async () => {
     await mesh?.stop();
+    authorizer?.close();
   });
 
   it('serves the page over mTLS between sidecars (STRICT by default) and refuses plaintext', async () => {
@@ -204,5 +220,53 @@ spec:
     await applyText(requireJwt, 'delete');
     await applyText(ra, 'delete');
     await until('JWT policies removed', async () => (await status('not-a-token')) === 200);
+  });
+
+  it("Istio's external authorization task: a CUSTOM policy sends /productpage to the ext-authz provider from MeshConfig", async () => {
+    const serviceEntry = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ext-authz, namespace: foo}
+spec:
+  hosts: [ext-authz.foo.svc.cluster.local]
+  location: MESH_INTERNAL
+  ports: [{number: ${authzPort}, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1}]
+`;
+    const custom = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ext-authz, namespace: default}
+spec:
+  selector: {matchLabels: {app: productpage}}
+  action: CUSTOM
+  provider: {name: sample-ext-authz-http}
+  rules:
+  - to: [{operation: {paths: ["/productpage"]}}]
+`;
+    const get = async (path: string, header?: string) => {
+      const res = await fetch(`${mesh.gateway}${path}`, { headers: header ? { 'x-ext-authz': header } : {} });
+      return { status: res.status, body: await res.text() };
+    };
+    const applyText = async (yaml: string, verb = 'apply') => {
+      const r = await mesh.meshctl([verb, '-f', '-'], yaml);
+      expect(r.code, r.stderr).toBe(0);
+      return r;
+    };
+    await applyText(serviceEntry);
+    const applied = await applyText(custom);
+    expect(applied.stdout + applied.stderr).not.toMatch(/not supported/);
+    await until('CUSTOM policy in force', async () => (await get('/productpage', 'deny')).status === 403);
+    const denied = await get('/productpage', 'deny');
+    expect(denied.body).toContain('denied by ext_authz for not found header `x-ext-authz: allow` in the request');
+    expect((await get('/productpage')).status).toBe(403);
+    expect((await get('/productpage', 'allow')).status).toBe(200);
+    // Paths the policy does not name never reach the authorizer.
+    const before = checks.length;
+    expect((await get('/static/nothing-here', 'deny')).status).not.toBe(403);
+    expect(checks.length).toBe(before);
+    expect(checks.some((c) => c.startsWith('GET /productpage x-ext-authz=allow'))).toBe(true);
+    await applyText(custom, 'delete');
+    await applyText(serviceEntry, 'delete');
+    await until('CUSTOM policy removed', async () => (await get('/productpage', 'deny')).status === 200);
   });
 });

@@ -24,7 +24,8 @@ program
   .option('--citadel-grpc-port <port>', 'Citadel CSR (IstioCertificateService) port', '15012')
   .option('--config-dir <dir>', 'also let Galley watch this directory of YAML')
   .option('--outbound-traffic-policy <mode>', 'ALLOW_ANY or REGISTRY_ONLY (MeshConfig outboundTrafficPolicy)', process.env.MIZZEN_OUTBOUND_TRAFFIC_POLICY ?? 'ALLOW_ANY')
-  .action(async (o: { sample: string; stateDir: string; gatewayIp: string; ipBlock: string; pilotGrpcPort: string; pilotSecurePort: string; pilotDebugPort: string; citadelGrpcPort: string; configDir?: string; outboundTrafficPolicy: string }) => {
+  .option('--mesh-config <file>', "Istio MeshConfig YAML for Pilot (extensionProviders for CUSTOM authorization, outboundTrafficPolicy, trustDomain)", process.env.MIZZEN_MESH_CONFIG)
+  .action(async (o: { sample: string; stateDir: string; gatewayIp: string; ipBlock: string; pilotGrpcPort: string; pilotSecurePort: string; pilotDebugPort: string; citadelGrpcPort: string; configDir?: string; outboundTrafficPolicy: string; meshConfig?: string }) => {
     if (o.outboundTrafficPolicy !== 'ALLOW_ANY' && o.outboundTrafficPolicy !== 'REGISTRY_ONLY') throw new Error(`--outbound-traffic-policy: "${o.outboundTrafficPolicy}" must be ALLOW_ANY or REGISTRY_ONLY`);
     await up({ ...o, pilotGrpcPort: Number(o.pilotGrpcPort), pilotSecurePort: Number(o.pilotSecurePort), pilotDebugPort: Number(o.pilotDebugPort), citadelGrpcPort: Number(o.citadelGrpcPort), outboundTrafficPolicy: o.outboundTrafficPolicy });
   });

@@ -1,6 +1,7 @@
 import { parseDuration } from '@mizzen/config-api';
 import { Command } from 'commander';
 import { hostname } from 'node:os';
+import { loadMeshConfigFile, type MeshConfigOverrides } from './mesh-config/mesh-config-file';
 
 export interface PilotOptions {
   natsUrl: string;
@@ -27,6 +28,8 @@ export interface PilotOptions {
   jwtPubKeyRefreshIntervalMs: number;
   /** Istio PILOT_JWT_ENABLE_REMOTE_JWKS: `istiod` (false, default) Pilot fetches; `envoy` (true) the proxy does. */
   jwksFetchMode: 'istiod' | 'envoy';
+  /** Istio MeshConfig subset from `--mesh-config` (extensionProviders, ...); applied over the flags. */
+  meshConfig: MeshConfigOverrides;
 }
 
 /** Flags, each with a MIZZEN_* environment fallback. */
@@ -49,6 +52,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     .option('--control-plane-namespace <ns>', "the control plane's namespace (Citadel signs SPIFFE IDs there)", env.MIZZEN_CONTROL_PLANE_NAMESPACE ?? 'mizzen-system')
     .option('--jwt-pub-key-refresh-interval <duration>', 'how often Pilot refetches the JWKS of RequestAuthentications (Go duration)', env.PILOT_JWT_PUB_KEY_REFRESH_INTERVAL || '20m')
     .option('--jwt-enable-remote-jwks <mode>', 'false/istiod: Pilot fetches jwksUri and inlines the keys; true/envoy: the proxy fetches them', env.PILOT_JWT_ENABLE_REMOTE_JWKS || 'false')
+    .option('--mesh-config <file>', "Istio MeshConfig YAML (the istio ConfigMap's mesh key): extensionProviders, outboundTrafficPolicy, trustDomain, rootNamespace", env.MIZZEN_MESH_CONFIG)
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<Record<string, string>>();
@@ -61,6 +65,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
   if (policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') throw new Error(`--outbound-traffic-policy: "${policy}" must be ALLOW_ANY or REGISTRY_ONLY`);
   const refresh = parseDuration(o.jwtPubKeyRefreshInterval);
   if (!refresh || refresh < 1) throw new Error(`--jwt-pub-key-refresh-interval: "${o.jwtPubKeyRefreshInterval}" is not a positive duration (e.g. 20m, 30s)`);
+  // The mesh config file wins over the equivalent flags (as istiod reads MeshConfig over defaults).
+  const meshConfig = o.meshConfig ? loadMeshConfigFile(o.meshConfig) : {};
   return {
     natsUrl: o.nats,
     grpcHost: o.grpcHost,
@@ -72,12 +78,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): PilotOptio
     edsDebounceMaxMs: int('eds-debounce-max-ms', o.edsDebounceMaxMs),
     pushThrottle: Math.max(1, int('push-throttle', o.pushThrottle)),
     heartbeatMs: int('heartbeat-ms', o.heartbeatMs),
-    outboundTrafficPolicy: policy,
+    outboundTrafficPolicy: meshConfig.outboundTrafficPolicy ?? policy,
     secureGrpcPort: int('secure-grpc-port', o.secureGrpcPort),
-    trustDomain: o.trustDomain,
+    trustDomain: meshConfig.trustDomain ?? o.trustDomain,
     controlPlaneNamespace: o.controlPlaneNamespace,
     jwtPubKeyRefreshIntervalMs: refresh,
     jwksFetchMode: jwksFetchMode(o.jwtEnableRemoteJwks),
+    meshConfig,
   };
 }
 

@@ -47,7 +47,8 @@ export class PilotService {
     private readonly bus: Bus,
     private readonly log: (msg: string) => void,
   ) {
-    this.state = new MeshState({ ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: opts.outboundTrafficPolicy, jwksFetchMode: opts.jwksFetchMode }, { quietMs: opts.debounceQuietMs, maxMs: opts.debounceMaxMs, endpointMaxMs: opts.edsDebounceMaxMs }, realTimer, log);
+    const mesh = { ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: opts.outboundTrafficPolicy, trustDomain: opts.trustDomain, jwksFetchMode: opts.jwksFetchMode, ...opts.meshConfig };
+    this.state = new MeshState(mesh, { quietMs: opts.debounceQuietMs, maxMs: opts.debounceMaxMs, endpointMaxMs: opts.edsDebounceMaxMs }, realTimer, log);
     this.xds = new XdsService(this.state, opts.id, log, { ...DEFAULT_PUSH_QUEUE, maxInFlight: opts.pushThrottle });
     this.jwks = new JwksResolver({ refreshIntervalMs: opts.jwtPubKeyRefreshIntervalMs, fetch: fetchDocument, timer: realTimer, log });
     connectJwksResolver(this.state, this.jwks);

@@ -32,11 +32,11 @@ export function citadelSpec(cp: ControlPlaneEndpoints, stateDir: string): Proces
   };
 }
 
-export function pilotSpec(cp: ControlPlaneEndpoints, outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY' = 'ALLOW_ANY'): ProcessSpec {
+export function pilotSpec(cp: ControlPlaneEndpoints, outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY' = 'ALLOW_ANY', meshConfig?: string): ProcessSpec {
   return {
     name: 'pilot',
     command: process.execPath,
-    args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--secure-grpc-port', String(cp.pilotSecurePort), '--debug-port', String(cp.pilotDebugPort), '--outbound-traffic-policy', outboundTrafficPolicy],
+    args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--secure-grpc-port', String(cp.pilotSecurePort), '--debug-port', String(cp.pilotDebugPort), '--outbound-traffic-policy', outboundTrafficPolicy, ...(meshConfig ? ['--mesh-config', meshConfig] : [])],
     ready: /pilot ready/,
   };
 }

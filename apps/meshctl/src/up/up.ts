@@ -22,6 +22,8 @@ export interface UpOptions {
   configDir?: string;
   /** MeshConfig outboundTrafficPolicy.mode for every sidecar (Istio's default ALLOW_ANY). */
   outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** Istio MeshConfig YAML for Pilot (extensionProviders for CUSTOM authorization, ...). */
+  meshConfig?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function up(o: UpOptions): Promise<void> {
   }
   const cp: ControlPlaneEndpoints = { natsUrl, citadelGrpcPort: o.citadelGrpcPort, caRootFile: path.join(stateDir, 'citadel', 'root-cert.pem'), pilotHost: '127.0.0.1', pilotGrpcPort: o.pilotGrpcPort, pilotSecurePort: o.pilotSecurePort, pilotDebugPort: o.pilotDebugPort };
   const start = (spec: ProcessSpec) => () => sup.start(spec);
-  steps.push(['galley', start(galleySpec(cp, o.configDir))], [`citadel (CA on 127.0.0.1:${o.citadelGrpcPort})`, start(citadelSpec(cp, stateDir))], ['pilot', start(pilotSpec(cp, o.outboundTrafficPolicy))]);
+  steps.push(['galley', start(galleySpec(cp, o.configDir))], [`citadel (CA on 127.0.0.1:${o.citadelGrpcPort})`, start(citadelSpec(cp, stateDir))], ['pilot', start(pilotSpec(cp, o.outboundTrafficPolicy, o.meshConfig && path.resolve(o.meshConfig)))]);
   steps.push(['mesh config (samples/' + o.sample + '/mesh.yaml)', () => applySampleConfig(cp.natsUrl, sampleDir)]);
   const gateway = { name: 'istio-ingressgateway', namespace: 'istio-system', serviceAccount: 'istio-ingressgateway' };
   let tokens = new Map<string, string>();

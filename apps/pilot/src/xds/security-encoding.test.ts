@@ -151,7 +151,7 @@ function roundTrip(filters: readonly SecurityHttpFilter[]): void {
 describe('security filters encode with the Envoy protos', () => {
   const snap = snapshot();
   const providers = [
-    { name: 'authz-http', protocol: 'http' as const, service: 'ext-authz.foo.svc.cluster.local', port: 8000, pathPrefix: '/check', failOpen: true, timeoutSeconds: 2 },
+    { name: 'authz-http', protocol: 'http' as const, service: 'ext-authz.foo.svc.cluster.local', port: 8000, pathPrefix: '/check', failOpen: true, timeoutSeconds: 2, statusOnError: '503', includeRequestHeadersInCheck: ['x-ext-authz'] },
     { name: 'authz-grpc', protocol: 'grpc' as const, service: 'ext-authz.foo.svc.cluster.local', port: 9000, statusOnError: 'ServiceUnavailable' },
   ];
 

@@ -76,11 +76,16 @@ export interface NetworkRbac extends HttpRbac {
 
 /** @proto envoy.extensions.filters.http.ext_authz.v3.ExtAuthz (the fields Istio sets) */
 export interface ExtAuthz {
-  statusOnError?: { code: string };
+  /** envoy.type.v3.HttpStatus: a StatusCode enum name or number. */
+  statusOnError?: { code: string | number };
   failureModeAllow?: boolean;
   transportApiVersion: 'V3';
   filterEnabledMetadata: MetadataMatcher;
-  httpService?: { pathPrefix?: string; serverUri: { uri: string; cluster: string; timeout: Duration } };
+  httpService?: {
+    pathPrefix?: string;
+    serverUri: { uri: string; cluster: string; timeout: Duration };
+    authorizationRequest?: { allowedHeaders: { patterns: Array<{ exact: string; ignoreCase: boolean }> } };
+  };
   grpcService?: { envoyGrpc: { clusterName: string; authority: string }; timeout: Duration };
 }
 

@@ -15,9 +15,11 @@ export interface ExtAuthzProvider {
   /** Default 600 s, as Istio. */
   timeoutSeconds?: number;
   failOpen?: boolean;
-  /** HTTP status sent when the authorizer is unreachable (default 403 Forbidden). */
+  /** HTTP status sent when the authorizer is unreachable (default 403 Forbidden): a code (`"503"`) or Envoy's enum name. */
   statusOnError?: string;
   pathPrefix?: string;
+  /** HTTP only: request headers sent to the authorizer besides Envoy's defaults (Istio `includeRequestHeadersInCheck`). */
+  includeRequestHeadersInCheck?: readonly string[];
 }
 
 /** Istio's `extAuthzMatchPrefix` and the RBAC shadow metadata key the ext_authz filter checks. */
@@ -41,7 +43,7 @@ export function extAuthzFilter(p: ExtAuthzProvider): ExtAuthzFilter {
   const cluster = `outbound|${p.port}||${p.service}`;
   const timeout = { seconds: p.timeoutSeconds ?? 600 };
   const common = {
-    statusOnError: { code: p.statusOnError ?? 'Forbidden' },
+    statusOnError: { code: p.statusOnError === undefined ? 'Forbidden' : /^\d+$/.test(p.statusOnError) ? Number(p.statusOnError) : p.statusOnError },
     ...(p.failOpen ? { failureModeAllow: true } : {}),
     transportApiVersion: 'V3' as const,
     filterEnabledMetadata: filterEnabledMetadata(),
@@ -49,6 +51,13 @@ export function extAuthzFilter(p: ExtAuthzProvider): ExtAuthzFilter {
   const service =
     p.protocol === 'grpc'
       ? { grpcService: { envoyGrpc: { clusterName: cluster, authority: p.service }, timeout } }
-      : { httpService: { ...(p.pathPrefix ? { pathPrefix: p.pathPrefix } : {}), serverUri: { uri: `http://${p.service}`, cluster, timeout } } };
+      : {
+          httpService: {
+            ...(p.pathPrefix ? { pathPrefix: p.pathPrefix } : {}),
+            serverUri: { uri: `http://${p.service}`, cluster, timeout },
+            // Istio: each header an exact, case-insensitive matcher.
+            ...(p.includeRequestHeadersInCheck?.length ? { authorizationRequest: { allowedHeaders: { patterns: p.includeRequestHeadersInCheck.map((h) => ({ exact: h, ignoreCase: true })) } } } : {}),
+          },
+        };
   return { name: FilterName.ExtAuthz, typedConfig: { '@type': TypeUrl.ExtAuthz, ...common, ...service } };
 }
