@@ -6,6 +6,7 @@ import { DirectorySourceModule } from './directory-source/directory-source.modul
 import { type PlatformOptions, PlatformModule } from './platform/platform.module';
 import { RegistrationModule } from './registration/registration.module';
 import { RegistryFromConfigModule } from './registry-from-config/registry-from-config.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { StoresModule } from './stores/stores.module';
 
 export interface AppOptions extends PlatformOptions {
@@ -22,6 +23,7 @@ export class AppModule {
         PlatformModule.register(o),
         StoresModule,
         ApplyModule,
+        SecretsModule,
         RegistryFromConfigModule,
         DirectorySourceModule,
         RegistrationModule,

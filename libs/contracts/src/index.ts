@@ -2,6 +2,7 @@ export * from './contract';
 export * from './schemas';
 export * from './galley-apply';
 export * from './galley-delete';
+export * from './galley-secret';
 export * from './registry-connect';
 export * from './registry-disconnect';
 export * from './pilot-heartbeat';

@@ -38,3 +38,5 @@ export const RegistryBucket = {
 } as const;
 
 export const registryRecord = z.union([service, workload]);
+
+export * from './secret-bucket';
