@@ -6,6 +6,7 @@ import { registerCa } from './commands/ca';
 import { registerExplain } from './commands/explain';
 import { registerProxyConfig } from './commands/proxy-config';
 import { registerProxyStatus } from './commands/proxy-status';
+import { registerCreateSecret } from './commands/secrets';
 import { up } from './up/up';
 import { DEFAULT_STATE_DIR } from './up/mesh-state-file';
 
@@ -35,6 +36,7 @@ registerProxyConfig(program);
 registerAnalyze(program);
 registerExplain(program);
 registerCa(program);
+registerCreateSecret(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {
   console.error(`error: ${e.message}`);

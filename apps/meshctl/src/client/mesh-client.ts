@@ -1,7 +1,10 @@
 import { Bus } from '@mizzen/bus';
-import { type ApplyReply, CitadelRotateRoot, ConfigBucket, GalleyApply, GalleyDelete, type RotateRequest, type StoredConfig, TrustBucket, type TrustBundle } from '@mizzen/contracts';
+import { type ApplyReply, CitadelRotateRoot, ConfigBucket, GalleyApply, GalleyDelete, GalleySecretApply, GalleySecretDelete, type RotateRequest, type SecretApplyReply, type SecretApplyRequest, SecretBucket, type SecretDeleteReply, type StoredConfig, type StoredSecret, TrustBucket, type TrustBundle } from '@mizzen/contracts';
 
-/** meshctl's view of a running mesh: Galley and Citadel over NATS request-reply, and the config and trust KV buckets. */
+/** A stored secret as meshctl may show it: everything but the PEM material. */
+export type SecretInfo = Omit<StoredSecret, 'certChain' | 'privateKey' | 'caCert'> & { revision: number };
+
+/** meshctl's view of a running mesh: Galley and Citadel over NATS request-reply, and the config, secret and trust KV buckets. */
 export class MeshClient {
   private constructor(private readonly bus: Bus) {}
 
@@ -39,6 +42,30 @@ export class MeshClient {
       if (!v) continue;
       const parsed = ConfigBucket.value(v.value);
       if (parsed.ok) out.push({ ...parsed.value, revision: v.revision });
+    }
+    return out;
+  }
+
+  /** Creates or replaces a credential through Galley (validated there). */
+  applySecret(req: SecretApplyRequest): Promise<SecretApplyReply> {
+    return this.bus.request(GalleySecretApply, req, { timeoutMs: 30_000 });
+  }
+
+  deleteSecret(namespace: string, name: string): Promise<SecretDeleteReply> {
+    return this.bus.request(GalleySecretDelete, { namespace, name }, { timeoutMs: 30_000 });
+  }
+
+  /** Stored secrets (optionally of one namespace), with their PEM material dropped as soon as they are read. */
+  async secrets(namespace?: string): Promise<SecretInfo[]> {
+    const kv = await this.bus.openKv(SecretBucket.name, { history: SecretBucket.history });
+    const out: SecretInfo[] = [];
+    for (const e of await kv.entries()) {
+      const ref = SecretBucket.parseKey(e.key);
+      if (!ref || (namespace && ref.namespace !== namespace)) continue;
+      const parsed = SecretBucket.value(e.value);
+      if (!parsed.ok) continue;
+      const { certChain: _c, privateKey: _k, caCert: _a, ...info } = parsed.value;
+      out.push({ ...info, revision: e.revision });
     }
     return out;
   }

@@ -5,6 +5,10 @@ import { MeshClient } from '../client/mesh-client';
 import { DEFAULT_STATE_DIR, resolveNatsUrl } from '../up/mesh-state-file';
 import { KIND_NAMES, resolveKind } from './kinds';
 import { printReply } from './report';
+import { deleteSecret, getSecrets } from './secrets';
+
+/** `get` / `delete` kinds served from the secret store instead of the config bucket. */
+const SECRET_KINDS = new Set(['secret', 'secrets']);
 
 const readInput = (file: string): string => (file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8'));
 
@@ -17,7 +21,7 @@ async function withClient<T>(natsFlag: string | undefined, fn: (c: MeshClient) =
   }
 }
 
-/** `meshctl apply -f FILE`, `meshctl delete -f FILE`, `meshctl get KIND [NAME]`. */
+/** `meshctl apply -f FILE`, `meshctl delete -f FILE` / `delete secret NAME`, `meshctl get KIND [NAME]` (KIND `secrets` too). */
 export function registerConfigCommands(program: Command): void {
   program
     .command('apply')
@@ -33,18 +37,25 @@ export function registerConfigCommands(program: Command): void {
     });
   program
     .command('delete')
-    .description('delete the resources named in the files')
-    .requiredOption('-f, --filename <file...>', 'files naming the resources ("-" for stdin)')
+    .description('delete the resources named in the files, or one secret: delete secret NAME -n NS')
+    .argument('[kind]', 'secret (with NAME) instead of -f')
+    .argument('[name]')
+    .option('-f, --filename <file...>', 'files naming the resources ("-" for stdin)')
     .option('-n, --namespace <ns>', 'namespace for resources that name none', 'default')
     .option('--nats <url>', 'NATS URL')
-    .action(async (o: { filename: string[]; namespace: string; nats?: string }) => {
+    .action(async (kind: string | undefined, name: string | undefined, o: { filename?: string[]; namespace: string; nats?: string }) => {
+      if (kind !== undefined) {
+        if (!SECRET_KINDS.has(kind.toLowerCase()) || !name || o.filename) throw new Error(`delete: use "delete -f FILE" or "delete secret NAME"; got "${[kind, name].filter(Boolean).join(' ')}"`);
+        return deleteSecret(name, o);
+      }
+      if (!o.filename) throw new Error("required option '-f, --filename <file...>' not specified");
       const text = o.filename.map(readInput).join('\n---\n');
       const reply = await withClient(o.nats, (c) => c.delete(text, o.namespace));
       process.exitCode = printReply(reply, console.log, console.error);
     });
   program
     .command('get')
-    .description(`list stored config: KIND is one of ${KIND_NAMES.join(', ')} (or vs, dr, gw, se, we)`)
+    .description(`list stored config: KIND is one of ${KIND_NAMES.join(', ')} (or vs, dr, gw, se, we), or secrets`)
     .argument('<kind>')
     .argument('[name]')
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -52,6 +63,7 @@ export function registerConfigCommands(program: Command): void {
     .option('-o, --output <format>', 'table, yaml or json', 'table')
     .option('--nats <url>', 'NATS URL')
     .action(async (kindArg: string, name: string | undefined, o: { namespace: string; allNamespaces?: boolean; output: string; nats?: string }) => {
+      if (SECRET_KINDS.has(kindArg.toLowerCase())) return getSecrets(name, o);
       const kind = resolveKind(kindArg);
       if (!kind) {
         console.error(`error: unknown kind "${kindArg}"; known kinds: ${KIND_NAMES.join(', ')}`);
