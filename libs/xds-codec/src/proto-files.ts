@@ -32,6 +32,7 @@ export const PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/listener/original_dst/v3/original_dst.proto',
   // transport sockets, upstream protocol options, cluster and LB extensions
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   'envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/clusters/aggregate/v3/cluster.proto',

@@ -26,3 +26,4 @@ export { routeConfigurationType } from './resource-types/route-configuration';
 export { clusterType } from './resource-types/cluster';
 export { clusterLoadAssignmentType } from './resource-types/cluster-load-assignment';
 export { proxyConfigType } from './resource-types/proxy-config';
+export { secretType } from './resource-types/secret';

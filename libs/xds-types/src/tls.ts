@@ -128,3 +128,13 @@ export interface UpstreamHttpProtocolOptionsExtension {
   /** Upstream HTTP filters (the last must be envoy.filters.http.upstream_codec). */
   httpFilters?: HttpFilter[];
 }
+
+/**
+ * An SDS resource: a certificate with its key, or a validation context (trusted CAs).
+ * @proto envoy.extensions.transport_sockets.tls.v3.Secret
+ */
+export interface Secret {
+  name: string;
+  tlsCertificate?: TlsCertificate;
+  validationContext?: CertificateValidationContext;
+}

@@ -6,6 +6,8 @@ export const TypeUrl = {
   ClusterLoadAssignment: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
   /** Istio's PCDS resource (istio-agent reads the mesh's extra trust anchors from it). */
   ProxyConfig: 'type.googleapis.com/istio.mesh.v1alpha1.ProxyConfig',
+  /** SDS: a TLS certificate or validation context by name (gateway `credentialName` secrets over ADS). */
+  Secret: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
   HttpConnectionManager:
     'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
   TcpProxy: 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
@@ -42,9 +44,10 @@ export const TypeUrl = {
 
 export type TypeUrlValue = (typeof TypeUrl)[keyof typeof TypeUrl];
 
-/** The xDS resource types Mizzen serves: Envoy's four, and Istio's PCDS. */
+/** The xDS resource types Mizzen serves: Envoy's four, SDS, and Istio's PCDS. */
 export type ResourceTypeUrl =
   | typeof TypeUrl.ProxyConfig
+  | typeof TypeUrl.Secret
   | typeof TypeUrl.Listener
   | typeof TypeUrl.RouteConfiguration
   | typeof TypeUrl.Cluster

@@ -11,8 +11,8 @@ import { clusterType } from './cluster';
 import { routeConfigurationType } from './route-configuration';
 
 describe('resource type registry', () => {
-  it("registers Istio's PCDS and Envoy's four resource types in push order with their short names", () => {
-    expect([...resourceTypes.values()].map((t) => t.shortName)).toEqual(['PCDS', 'CDS', 'EDS', 'LDS', 'RDS']);
+  it("registers Istio's PCDS, SDS and Envoy's four resource types in push order with their short names", () => {
+    expect([...resourceTypes.values()].map((t) => t.shortName)).toEqual(['PCDS', 'SDS', 'CDS', 'EDS', 'LDS', 'RDS']);
     for (const [url, t] of resourceTypes) expect(t.typeUrl).toBe(url);
   });
 

@@ -5,17 +5,19 @@ import { listenerType } from './listener';
 import { proxyConfigType } from './proxy-config';
 import type { ResourceType } from './resource-type';
 import { routeConfigurationType } from './route-configuration';
+import { secretType } from './secret';
 
 /**
  * Resource types by type URL, in xDS push order: Istio's PCDS first (trust anchors before the TLS
- * contexts that use them), then CDS before EDS before LDS before RDS, the "make before break"
- * order of the xDS protocol spec.
+ * contexts that use them), SDS (credentials a push rotates reach the proxy before config naming
+ * them), then CDS before EDS before LDS before RDS, the "make before break" order of the xDS
+ * protocol spec.
  */
 export const resourceTypes: ReadonlyMap<ResourceTypeUrl, ResourceType<unknown>> = new Map<
   ResourceTypeUrl,
   ResourceType<unknown>
 >(
-  [proxyConfigType, clusterType, clusterLoadAssignmentType, listenerType, routeConfigurationType].map(
+  [proxyConfigType, secretType, clusterType, clusterLoadAssignmentType, listenerType, routeConfigurationType].map(
     (t: ResourceType<unknown>) => [t.typeUrl, t] as const,
   ),
 );

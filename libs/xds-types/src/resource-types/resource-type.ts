@@ -7,8 +7,8 @@ import type { ResourceTypeUrl } from '../type-urls';
  */
 export interface ResourceType<B> {
   typeUrl: ResourceTypeUrl;
-  /** 'LDS' | 'RDS' | 'CDS' | 'EDS' (Envoy's), 'PCDS' (Istio's), for logs and metrics. */
-  shortName: 'LDS' | 'RDS' | 'CDS' | 'EDS' | 'PCDS';
+  /** 'LDS' | 'RDS' | 'CDS' | 'EDS' | 'SDS' (Envoy's), 'PCDS' (Istio's), for logs and metrics. */
+  shortName: 'LDS' | 'RDS' | 'CDS' | 'EDS' | 'SDS' | 'PCDS';
   /** The resource's name as clients subscribe to it. */
   nameOf(body: B): string;
   /**

@@ -12,16 +12,17 @@ import { hasIstioSidecar } from '../../snapshot/endpoint';
  * The outbound clusters of one service port: the default cluster plus one per DestinationRule
  * subset. STATIC/NONE-with-selector services use EDS; DNS services carry their hosts inline.
  * The upstream transport (auto mTLS, or the DestinationRule's `tls`) comes last: it depends on the
- * final cluster type and protocol.
+ * final cluster type and protocol, and (`gateway`) on whether a gateway originates the TLS
+ * (only gateways read `credentialName`, as in Istio).
  */
-export function outboundClusters(snapshot: MeshSnapshot, svc: Service, port: ServicePort, clientNamespace: string): Cluster[] {
+export function outboundClusters(snapshot: MeshSnapshot, svc: Service, port: ServicePort, clientNamespace: string, gateway = false): Cluster[] {
   const dr = snapshot.destinationRuleFor(svc.hostname, clientNamespace);
   const subsets = ['', ...(dr?.spec.subsets ?? []).map((s) => s.name)];
   return subsets.map((subset) => {
     const name = outboundClusterName(port.number, subset, svc.hostname);
     const policy = effectivePolicy(dr, subset, port.number);
     const cluster = applyTrafficPolicy(baseCluster(svc, port, name), policy, snapshot.mesh.connectTimeoutMs);
-    return { ...cluster, ...upstreamTransport(snapshot, svc, port, subset, policy, cluster) };
+    return { ...cluster, ...upstreamTransport(snapshot, svc, port, subset, policy, cluster, gateway) };
   });
 }
 

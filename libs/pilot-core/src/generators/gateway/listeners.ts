@@ -7,18 +7,18 @@ import { asEnvoyFilter, inboundSecurityHttpFilters } from '../security';
 import type { GenerationContext, Generator } from '../types';
 import { passthroughChains, tcpServerChain } from './l4-chains';
 import { serverNamesFor, SniClaims, sniHostsOf } from './merge';
+import { gatewayServerTransportSocket, hasServerCertificate } from './server-tls';
 import { type BoundServer, httpsRouteName, serversByPort } from './servers';
 
 /**
  * Gateway LDS: one listener `0.0.0.0_<port>` per server port, bound on the gateway's own address
  * (or the server's `bind`), like Istio's gateway listeners. Per port: plain HTTP servers share
- * RDS `http.<port>`; each HTTPS (SIMPLE) server terminates TLS with its certificate files in a
- * filter chain matched by SNI; TLS PASSTHROUGH servers forward by SNI; TCP servers use tcp_proxy.
+ * RDS `http.<port>`; each HTTPS server terminates TLS in a filter chain matched by SNI, with its
+ * `credentialName` (SDS `kubernetes://<name>` over ADS, MUTUAL verifying clients against
+ * `kubernetes://<name>-cacert`) or its certificate files (server-tls.ts); TLS PASSTHROUGH servers forward by SNI; TCP servers use tcp_proxy.
  * Every filter chain match on a listener is unique: TLS servers repeating a host are merged away
  * (merge.ts), a passthrough SNI name goes to its first route only, and TLS chains sharing a port
  * with a plaintext chain match on the transport protocol.
- * Servers whose certificate comes from `credentialName` are skipped (no secret store in local
- * mode; Galley warns about the field).
  */
 export const gatewayListeners: Generator = {
   typeUrl: TypeUrl.Listener,
@@ -28,7 +28,7 @@ export const gatewayListeners: Generator = {
     const filters = httpFilters(inboundSecurityHttpFilters(snapshot, proxy, { extensionProviders: snapshot.mesh.extensionProviders }).map(asEnvoyFilter));
     for (const [port, servers] of [...serversByPort(snapshot, proxy)].sort(([a], [b]) => a - b)) {
       const name = `0.0.0.0_${port}`;
-      const https = servers.filter((s) => s.kind === 'https' && hasCertFiles(s.server.tls));
+      const https = servers.filter((s) => s.kind === 'https' && hasServerCertificate(s.server.tls));
       const claims = new SniClaims(https.flatMap(sniHostsOf));
       const tlsChains = [...https.map((s) => httpsChain(s, filters)), ...passthroughChains(snapshot, proxy, servers.filter((s) => s.kind === 'tls-passthrough'), claims)];
       const plain = plaintextChain(snapshot, proxy, name, port, servers, filters);
@@ -66,30 +66,16 @@ function onlyTls(chain: FilterChain): FilterChain {
   return { ...chain, filterChainMatch: { ...chain.filterChainMatch, transportProtocol: 'tls' } };
 }
 
-function hasCertFiles(tls: ServerTLSSettings | undefined): boolean {
-  return !!tls?.serverCertificate && !!tls.privateKey;
-}
-
 function hcmChain(hcm: ReturnType<typeof hcmWithRds>): FilterChain {
   return { filters: [{ name: HCM_FILTER, typedConfig: { '@type': TypeUrl.HttpConnectionManager, ...hcm } }] };
 }
 
-/** An HTTPS server: TLS terminated with the server's certificate files, then its own routes. */
+/** An HTTPS server: TLS terminated with the server's credential or certificate files, then its own routes. */
 function httpsChain(bs: BoundServer, filters: ReturnType<typeof httpFilters>): FilterChain {
-  const tls = bs.server.tls as ServerTLSSettings;
   const serverNames = serverNamesFor(sniHostsOf(bs));
   return {
     ...(serverNames ? { filterChainMatch: { serverNames } } : {}),
-    transportSocket: {
-      name: 'envoy.transport_sockets.tls',
-      typedConfig: {
-        '@type': TypeUrl.DownstreamTlsContext,
-        commonTlsContext: {
-          tlsCertificates: [{ certificateChain: { filename: tls.serverCertificate }, privateKey: { filename: tls.privateKey } }],
-          alpnProtocols: ['h2', 'http/1.1'],
-        },
-      },
-    },
+    transportSocket: gatewayServerTransportSocket(bs.server.tls as ServerTLSSettings),
     filters: [{ name: HCM_FILTER, typedConfig: { '@type': TypeUrl.HttpConnectionManager, ...hcmWithRds(httpsRouteName(bs), httpsRouteName(bs), filters), useRemoteAddress: { value: true } } }],
   };
 }

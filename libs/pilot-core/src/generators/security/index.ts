@@ -14,6 +14,8 @@ import { jwtAuthnFilter } from './jwt-authn';
 export * from './envoy-types';
 export { authorizationPoliciesFor, customAuthzFilters, DRY_RUN_ANNOTATION, httpRbacFilters, rbacPolicies, rbacPolicyName, type AuthzOptions } from './authz-filters';
 export { clientTlsTransportSocket } from './client-tls';
+export { ADS_SDS_CONFIG, CREDENTIAL_RESOURCE_PREFIX, credentialResourceName, credentialSdsSecret, parseCredentialResource, SDS_CA_SUFFIX, type CredentialRef } from './credential-sds';
+export { credentialSecretResources, type CredentialLookup, type CredentialMaterial, type CredentialSecretsResult } from './credential-secrets';
 export { networkRbacFilters, TCP_RBAC_STAT_PREFIX } from './tcp-rbac';
 export { serviceIdentities } from './service-identities';
 export {

@@ -24,7 +24,8 @@ export function isHttp2Cluster(c: Cluster): boolean {
  * settings already merged):
  * - `ISTIO_MUTUAL`: always mTLS with the workload certificate (`tls.subjectAltNames`, else the
  *   service's identities; `tls.sni`, else `outbound_.<port>_.<subset>_.<host>`);
- * - `SIMPLE` / `MUTUAL`: TLS origination with the DestinationRule's files (client-tls.ts);
+ * - `SIMPLE` / `MUTUAL`: TLS origination with the DestinationRule's files, or at a gateway its
+ *   `credentialName` (client-tls.ts);
  * - `DISABLE` (or a `tls` without mode, proto default): plaintext;
  * - no `tls`: auto mTLS: `transportSocketMatches` sending mTLS to endpoints whose metadata says
  *   `tlsMode: istio` (they have a sidecar) and plaintext to the others. Not for MESH_EXTERNAL
@@ -32,7 +33,7 @@ export function isHttp2Cluster(c: Cluster): boolean {
  *   PeerAuthentication is DISABLE (Istio `BestEffortInferServiceMTLSMode`).
  * https://istio.io/latest/docs/tasks/security/authentication/authn-policy/#auto-mutual-tls
  */
-export function upstreamTransport(snapshot: MeshSnapshot, svc: Service, port: ServicePort, subset: string, policy: TrafficPolicy | undefined, cluster: Cluster): UpstreamTransport {
+export function upstreamTransport(snapshot: MeshSnapshot, svc: Service, port: ServicePort, subset: string, policy: TrafficPolicy | undefined, cluster: Cluster, gateway = false): UpstreamTransport {
   const tls = policy?.tls;
   const h2 = isHttp2Cluster(cluster);
   const sni = istioSni(port.number, subset, svc.hostname);
@@ -42,7 +43,7 @@ export function upstreamTransport(snapshot: MeshSnapshot, svc: Service, port: Se
         return { transportSocket: istioMutualTransportSocket(tls.subjectAltNames ?? serviceIdentities(snapshot, svc), tls.sni || sni, h2) };
       case 'SIMPLE':
       case 'MUTUAL':
-        return { transportSocket: clientTlsTransportSocket(tls, svc.hostname, h2) };
+        return { transportSocket: clientTlsTransportSocket(tls, svc.hostname, h2, gateway) };
       default:
         return {};
     }
