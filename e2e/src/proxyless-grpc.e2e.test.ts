@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as xds from '@grpc/grpc-js-xds';
 import * as protoLoader from '@grpc/proto-loader';
-import { spawnProcess, type RunningProcess, waitFor } from '@mizzen/testkit';
+import { freePort, spawnProcess, type RunningProcess, waitFor } from '@mizzen/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlane } from './support/control-plane';
 import { REPO } from './support/mesh';
@@ -182,5 +183,67 @@ spec:
     await waitFor(async () => (await hello(client, {}, `flaky:2:k${key++}`).then(() => true, () => false)), { timeoutMs: 10_000, message: 'retries not applied' });
     await expect(hello(client, {}, `flaky:4:k${key++}`)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     client.close();
+  });
+
+  // gRFC A36 + A41: an xDS-enabled gRPC server gets its listener from Pilot, with the workload's
+  // AuthorizationPolicies as RBAC filters; denials are PERMISSION_DENIED, as Istio documents.
+  it('configures a proxyless gRPC server (XdsServer): its AuthorizationPolicies are enforced as RBAC', async () => {
+    const host = '127.77.2.13';
+    // grpc-js-xds 1.14 listens on the port on every interface (not just the listener's address),
+    // so the server gets a port nothing else uses.
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mizzen-xds-server-'));
+    const bootstrap = path.join(dir, 'bootstrap.json');
+    fs.writeFileSync(
+      bootstrap,
+      JSON.stringify({
+        xds_servers: [{ server_uri: `127.0.0.1:${cp.pilotPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+        node: { id: 'greeter-v3.default', locality: {}, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default', LABELS: { app: 'greeter', version: 'v3' }, INSTANCE_IPS: host } },
+        server_listener_resource_name_template: 'grpc/server?xds.resource.listening_address=%s',
+      }),
+    );
+    // Serves only once its listener arrived from Pilot ("listening on" follows the xDS update).
+    servers.push(
+      await spawnProcess(process.execPath, [path.join(GREETER, 'dist/server.js')], {
+        name: 'greeter-v3-xds',
+        env: { HOST: host, PORT: String(port), SERVICE_VERSION: 'v3', XDS_SERVER: 'true', GRPC_XDS_BOOTSTRAP: bootstrap, GRPC_XDS_EXPERIMENTAL_RBAC: 'true' },
+        readyLine: /listening on/,
+        readyTimeoutMs: 20_000,
+      }),
+    );
+    const def = protoLoader.loadSync(path.join(GREETER, 'proto/helloworld.proto'));
+    const pkg = grpc.loadPackageDefinition(def) as unknown as { helloworld: { Greeter: grpc.ServiceClientConstructor } };
+    const direct = new pkg.helloworld.Greeter(`${host}:${port}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & { SayHello: SayHello };
+    const call = (user?: string) => hello(direct, user ? { 'x-user': user } : {}).then((m) => m, (e: grpc.ServiceError) => `${grpc.status[e.code]}: ${e.details}`);
+    expect(await call()).toBe('Hello e2e from v3');
+
+    const deny = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-mallory}
+spec:
+  selector: {matchLabels: {app: greeter, version: v3}}
+  action: DENY
+  rules:
+  - when: [{key: "request.headers[x-user]", values: [mallory]}]
+`;
+    const allowNothing = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: allow-nothing}
+spec:
+  selector: {matchLabels: {app: greeter, version: v3}}
+`;
+    const apply = async (yaml: string, verb = 'apply') => {
+      const r = await cp.meshctl([verb, '-f', '-'], yaml);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    };
+    await apply(deny);
+    await waitFor(async () => ((await call('mallory')).startsWith('PERMISSION_DENIED') ? true : undefined), { timeoutMs: 10_000, message: 'DENY policy in force' });
+    expect(await call('alice')).toBe('Hello e2e from v3');
+    await apply(allowNothing);
+    await waitFor(async () => ((await call('alice')).startsWith('PERMISSION_DENIED') ? true : undefined), { timeoutMs: 10_000, message: 'allow-nothing in force' });
+    await apply(allowNothing, 'delete');
+    await apply(deny, 'delete');
+    await waitFor(async () => ((await call('mallory')) === 'Hello e2e from v3' ? true : undefined), { timeoutMs: 10_000, message: 'policies removed' });
+    direct.close();
   });
 });

@@ -173,6 +173,8 @@ export interface Route {
   route?: RouteAction;
   redirect?: RedirectAction;
   directResponse?: DirectResponseAction;
+  /** Server-side xDS (gRFC A36): the route accepts the call for the server's own handlers. */
+  nonForwardingAction?: Record<string, never>;
   metadata?: Metadata;
   decorator?: Decorator;
   typedPerFilterConfig?: TypedPerFilterConfig;

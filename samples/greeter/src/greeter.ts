@@ -6,6 +6,7 @@
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { register as registerXds, XdsServer } from '@grpc/grpc-js-xds';
 
 export const PROTO_PATH = path.resolve(__dirname, '..', 'proto', 'helloworld.proto');
 export const SAY_HELLO_PATH = '/helloworld.Greeter/SayHello';
@@ -52,9 +53,16 @@ export function greeting(name: string, version: string): string {
 /** `flaky:<n>:<key>`: the first n calls with this key fail with UNAVAILABLE (for retry tests). */
 const FLAKY = /^flaky:(\d+):(.+)$/;
 
-/** A gRPC server (not yet bound) serving Greeter as `version`. */
-export function createGreeterServer(version: string): grpc.Server {
-  const server = new grpc.Server();
+/**
+ * A gRPC server (not yet bound) serving Greeter as `version`. With `xds`, an xDS-enabled server
+ * (gRFC A36, @grpc/grpc-js-xds XdsServer): it reads GRPC_XDS_BOOTSTRAP (which must carry
+ * `server_listener_resource_name_template`), asks the control plane for its listener and serves
+ * once it has it, with the listener's RBAC filters (gRFC A41) in force.
+ */
+export function createGreeterServer(version: string, opts: { xds?: boolean } = {}): grpc.Server {
+  // register() installs grpc-js-xds's HTTP filters (router, RBAC, fault), which servers use too.
+  if (opts.xds) registerXds();
+  const server = opts.xds ? new XdsServer() : new grpc.Server();
   const failures = new Map<string, number>();
   const sayHello: grpc.handleUnaryCall<HelloRequest, HelloReply> = (call, callback) => {
     const flaky = FLAKY.exec(call.request.name);

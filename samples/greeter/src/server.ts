@@ -1,5 +1,7 @@
-// Greeter server process: HOST (default 127.0.0.1), PORT (required), SERVICE_VERSION (default v1).
-// Logs one `listening on HOST:PORT` line once bound.
+// Greeter server process: HOST (default 127.0.0.1), PORT (required), SERVICE_VERSION (default v1),
+// XDS_SERVER=true for an xDS-enabled (proxyless) server configured by Pilot through
+// GRPC_XDS_BOOTSTRAP. Logs one `listening on HOST:PORT` line once bound (an xDS server: once it
+// serves, i.e. after its listener arrived).
 import { bind, createGreeterServer } from './greeter';
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
@@ -10,7 +12,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0-65535, got "${rawPort}"`);
   const version = env.SERVICE_VERSION?.trim() || 'v1';
 
-  const server = createGreeterServer(version);
+  const server = createGreeterServer(version, { xds: env.XDS_SERVER === 'true' });
   const bound = await bind(server, host, port);
   process.stdout.write(`listening on ${host}:${bound}\n`);
   const stop = (): void => server.tryShutdown(() => process.exit(0));

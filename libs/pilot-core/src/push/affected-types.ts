@@ -47,8 +47,9 @@ export function affectedTypes(change: MeshChange, proxy: ProxyNode, before: Mesh
         break;
       case 'RequestAuthentication':
       case 'AuthorizationPolicy':
-        // jwt_authn and RBAC live in the inbound listeners of the workloads the policy selects.
-        if ((proxy.type === 'sidecar' || proxy.type === 'router') && [before, after].some((s) => securityPolicyApplies(proxy, kind, namespace, name, s))) add(TypeUrl.Listener);
+        // jwt_authn and RBAC live in the inbound listeners of the workloads the policy selects
+        // (for a proxyless gRPC server, its server listener: gRFC A36/A41).
+        if ([before, after].some((s) => securityPolicyApplies(proxy, kind, namespace, name, s))) add(TypeUrl.Listener);
         break;
       default:
         // ServiceEntry/WorkloadEntry reach proxies through the registry records derived from them.
