@@ -14,6 +14,7 @@ import { fetchDocument } from './security/jwks-fetch';
 import { JwksResolver } from './security/jwks-resolver';
 import { busSignClient, ServingCertificate } from './security/serving-cert';
 import { watchTrustBundle } from './security/trust-bundle-watch';
+import { watchCredentials } from './security/credential-watch';
 import { XdsService } from './xds/xds.service';
 
 const realTimer = {
@@ -67,6 +68,9 @@ export class PilotService {
     });
     this.watchers = await watchMeshKv(this.bus, this.state);
     this.watchers.push(await watchTrustBundle(this.bus, (b) => this.onTrustBundle(b), this.log));
+    // Gateway credentials (credentialName): kept beside the snapshot, a change pushes SDS only.
+    const creds = this.xds.credentials;
+    this.watchers.push(await watchCredentials(this.bus, { put: (s) => creds.put(s) && this.xds.credentialChanged(), delete: (ns, n) => creds.delete(ns, n) && this.xds.credentialChanged() }, this.log));
     this.state.rebuildNow();
     // Istio fetches key sets inside the first push; here the first fetches (5 s timeout) finish
     // before xDS opens, so a restarted Pilot never serves reject-all JWKS for keys it can fetch.
