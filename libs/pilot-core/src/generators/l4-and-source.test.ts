@@ -47,6 +47,36 @@ spec:
     });
   });
 
+  it('selects tcp and tls routes by the match sourceLabels, sourceNamespace and gateways, like HTTP matches', () => {
+    const yaml = (match: string) => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: db}
+spec:
+  hosts: [db.default.svc.cluster.local, secure.default.svc.cluster.local]
+  tcp:
+  - match: [${match}]
+    route: [{destination: {host: db, subset: a}}]
+  tls:
+  - match: [{sniHosts: [secure.default.svc.cluster.local], ${match.slice(1, -1)}}]
+    route: [{destination: {host: secure, subset: b}}]
+`;
+    const routed = (m: string) => {
+      const ls = listeners(yaml(m));
+      const tcp = (ls.find((x) => x.name === 'outbound_tcp_5432')?.body as Listener).filterChains?.[0].filters?.[0].typedConfig as { cluster?: string };
+      const tls = (ls.find((x) => x.name === 'outbound_tls_8443')?.body as Listener).filterChains?.[0].filters?.[0].typedConfig as { cluster?: string };
+      return [tcp.cluster, tls.cluster];
+    };
+    const routedTo = ['outbound|5432|a|db.default.svc.cluster.local', 'outbound|8443|b|secure.default.svc.cluster.local'];
+    const defaults = ['outbound|5432||db.default.svc.cluster.local', 'outbound|8443||secure.default.svc.cluster.local'];
+    expect(routed('{sourceLabels: {app: productpage}}')).toEqual(routedTo);
+    expect(routed('{sourceLabels: {app: reviews}}')).toEqual(defaults);
+    expect(routed('{sourceNamespace: default}')).toEqual(routedTo);
+    expect(routed('{sourceNamespace: other}')).toEqual(defaults);
+    expect(routed('{gateways: [mesh]}')).toEqual(routedTo);
+    expect(routed('{gateways: [some-gateway]}')).toEqual(defaults);
+  });
+
   it('passes TLS through by SNI with the TLS inspector', () => {
     const l = listeners('').find((x) => x.name === 'outbound_tls_8443')?.body as Listener;
     expect(l.listenerFilters?.[0].name).toBe('envoy.filters.listener.tls_inspector');

@@ -4,8 +4,5 @@ import type { UnsupportedField } from '../../core/kind-module';
 export const virtualServiceUnsupportedFields: readonly UnsupportedField[] = [
   { path: 'tcp[*].match[*].destinationSubnets', reason: 'local mode has no destination IPs; the route applies to every destination' },
   { path: 'tls[*].match[*].destinationSubnets', reason: 'local mode has no destination IPs; the route applies to every destination' },
-  { path: 'tcp[*].match[*].sourceLabels', reason: 'TCP routes are not selected by source labels yet' },
-  { path: 'tcp[*].match[*].sourceNamespace', reason: 'TCP routes are not selected by source namespace yet' },
-  { path: 'tls[*].match[*].sourceLabels', reason: 'TLS routes are not selected by source labels yet' },
   { path: 'http[*].retries.retryRemoteLocalities', reason: 'retries stay in the locality the load balancer picks' },
 ];

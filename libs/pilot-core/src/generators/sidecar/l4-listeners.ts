@@ -1,5 +1,5 @@
 import type { TCPRoute, TLSRoute, VirtualService } from '@mizzen/config-api';
-import { hostsOverlap, isHttpProtocol, type ProxyNode, type Service, type ServicePort } from '@mizzen/mesh-model';
+import { hostsOverlap, isHttpProtocol, matchesSelector, type ProxyNode, type Service, type ServicePort } from '@mizzen/mesh-model';
 import { type FilterChain, type Listener, TypeUrl, type XdsResource } from '@mizzen/xds-types';
 import { HTTP_PROXY_PORT } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
@@ -47,11 +47,23 @@ function listener(name: string, ip: string, port: number, filterChains: FilterCh
   return { typeUrl: TypeUrl.Listener, name, body };
 }
 
+/**
+ * Whether a `tcp`/`tls` match entry applies to this sidecar on `port`: its `sourceLabels` and
+ * `sourceNamespace` select the proxies the route is generated for, and match-level `gateways`
+ * must include `mesh` (Istio's L4 route selection for sidecars).
+ */
+function l4MatchApplies(m: { port?: number; sourceLabels?: Record<string, string>; sourceNamespace?: string; gateways?: string[] }, port: number, proxy: ProxyNode): boolean {
+  if (m.port !== undefined && m.port !== port) return false;
+  if (m.sourceLabels && !matchesSelector(proxy.labels, m.sourceLabels)) return false;
+  if (m.sourceNamespace && m.sourceNamespace !== proxy.namespace) return false;
+  return !m.gateways?.length || m.gateways.includes('mesh');
+}
+
 const ctxFor = (snapshot: MeshSnapshot, vs: VirtualService | undefined, proxy: ProxyNode, port: number) => ({ snapshot, configNamespace: vs?.metadata.namespace ?? proxy.namespace, port, clientNamespace: proxy.namespace });
 
 function tcpChain(snapshot: MeshSnapshot, proxy: ProxyNode, svc: Service, port: number): FilterChain {
   for (const vs of snapshot.virtualServicesForHost(svc.hostname, 'mesh', proxy.namespace)) {
-    const route = (vs.spec.tcp ?? []).find((r: TCPRoute) => !r.match?.length || r.match.some((m) => m.port === undefined || m.port === port));
+    const route = (vs.spec.tcp ?? []).find((r: TCPRoute) => !r.match?.length || r.match.some((m) => l4MatchApplies(m, port, proxy)));
     if (route?.route?.length) return tcpProxyChain(`outbound|${port}||${svc.hostname}`, route.route, ctxFor(snapshot, vs, proxy, port));
   }
   return tcpProxyChain(`outbound|${port}||${svc.hostname}`, [{ destination: { host: svc.hostname, port: { number: port } } }], ctxFor(snapshot, undefined, proxy, port));
@@ -61,7 +73,7 @@ function tlsChains(snapshot: MeshSnapshot, proxy: ProxyNode, svc: Service, port:
   const chains: FilterChain[] = [];
   for (const vs of snapshot.virtualServicesForHost(svc.hostname, 'mesh', proxy.namespace)) {
     for (const r of vs.spec.tls ?? ([] as TLSRoute[])) {
-      const m = r.match.find((x) => x.port === undefined || x.port === port);
+      const m = r.match.find((x) => l4MatchApplies(x, port, proxy));
       if (!m || !r.route?.length) continue;
       const sni = m.sniHosts.filter((h) => hostsOverlap(h, svc.hostname));
       if (sni.length) chains.push(tcpProxyChain(`outbound|${port}||${svc.hostname}`, r.route, ctxFor(snapshot, vs, proxy, port), sni));
