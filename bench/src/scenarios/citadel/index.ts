@@ -56,7 +56,7 @@ export const citadel: Scenario = {
       status: runs.some((r) => r.errors) ? 'partial' : 'ok',
       durationS: (Date.now() - started) / 1000,
       method: [
-        "A real Citadel process per CA key type (`--ca-key-algorithm ecdsa-p256` and `rsa-2048`, self-signed root + intermediate in a fresh directory) on NATS; a bootstrap token for spiffe://cluster.local/ns/default/sa/bench from `mizzen.citadel.token.v1`; then `IstioCertificateService/CreateCertificate` over gRPC (plaintext loopback, one HTTP/2 connection) as a proxy's agent calls it.",
+        "A real Citadel process per CA key type (`--ca-key-algorithm ecdsa-p256` and `rsa-2048`, self-signed root + intermediate in a fresh directory) on NATS; a bootstrap token for spiffe://cluster.local/ns/default/sa/bench from `mizzen.citadel.token.v1`; then `IstioCertificateService/CreateCertificate` over gRPC (TLS on loopback with Citadel's own certificate, verified against the root; one HTTP/2 connection) as a proxy's agent calls it.",
         `Closed loop for ${runSeconds(s)} s at concurrency 1 and 16; CSRs made in advance (8 keys per type, reused, since RSA keygen dominates otherwise) so only Citadel's work is timed: token check, CSR parse and signature check, SAN authorization, signing (@peculiar/x509 on WebCrypto). Citadel CPU from /proc.`,
         `${s.rounds} round(s).`,
       ],

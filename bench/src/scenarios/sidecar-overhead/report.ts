@@ -12,6 +12,7 @@ const LABEL: Record<ConfigName, string> = {
   nginx: 'client -> nginx -> upstream',
   'mizzen-1-proxy': 'client -> Mizzen proxy -> upstream',
   'mizzen-2-sidecars': 'client -> sidecar -> sidecar -> upstream',
+  'mizzen-2-sidecars-mtls': 'client -> sidecar =mTLS=> sidecar -> upstream',
 };
 
 /** Which processes do proxy work on each path. */
@@ -20,6 +21,7 @@ const PROXIES: Record<ConfigName, string[]> = {
   nginx: ['nginx-proxy'],
   'mizzen-1-proxy': ['sidecar-client'],
   'mizzen-2-sidecars': ['sidecar-client', 'sidecar-server'],
+  'mizzen-2-sidecars-mtls': ['sidecar-client-mtls', 'sidecar-server-mtls'],
 };
 
 class Rounds {
@@ -115,6 +117,9 @@ export function reportOverhead(raw: OverheadRaw): { headlines: Headline[]; table
   const headlines: Headline[] = [
     headline('overhead.added_p90', 'Two-sidecar added latency p90 at 1000 rps (node upstream)', 'ms', r.paired(node, 'mizzen-2-sidecars', 'direct', lat('p90'), minus), TARGETS.addedP90),
     headline('overhead.added_p99', 'Two-sidecar added latency p99 at 1000 rps (node upstream)', 'ms', r.paired(node, 'mizzen-2-sidecars', 'direct', lat('p99'), minus), TARGETS.addedP99),
+    headline('overhead.mtls.added_p90', 'Two-sidecar added latency p90 at 1000 rps with mTLS (auto mTLS, Citadel certificates; node upstream)', 'ms', r.paired(node, 'mizzen-2-sidecars-mtls', 'direct', lat('p90'), minus), TARGETS.addedP90),
+    headline('overhead.mtls.added_p99', 'Two-sidecar added latency p99 at 1000 rps with mTLS (node upstream)', 'ms', r.paired(node, 'mizzen-2-sidecars-mtls', 'direct', lat('p99'), minus), TARGETS.addedP99),
+    headline('overhead.mtls.sidecar_cpu', 'Sidecar CPU per 1000 rps with mTLS (mean of the two sidecars)', 'vCPU', r.stat(node, 'mizzen-2-sidecars-mtls', (s) => s.fixed && (s.fixed.cpuPer1000['sidecar-client-mtls'] + s.fixed.cpuPer1000['sidecar-server-mtls']) / 2), TARGETS.proxyCpu),
     headline('overhead.sidecar_cpu', 'Sidecar CPU per 1000 rps (mean of the two sidecars on the mesh path)', 'vCPU', meanSidecarCpu, TARGETS.proxyCpu),
     headline('overhead.one_proxy_cpu', 'One proxy CPU per 1000 rps (one-proxy path)', 'vCPU', r.stat(node, 'mizzen-1-proxy', (s) => s.fixed?.cpuPer1000['sidecar-client']), TARGETS.proxyCpu),
     headline('overhead.idle_rss', `Sidecar idle RSS (largest of the two; ${raw.fillerServices}-service mesh)`, 'MB', single(idleRss), TARGETS.proxyIdleRss),

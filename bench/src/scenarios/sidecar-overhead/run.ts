@@ -53,7 +53,7 @@ export interface OverheadRaw {
 }
 
 function groups(env: OverheadEnv): ProcessGroup[] {
-  const g = [env.clientSidecar.group(), env.serverSidecar.group(), env.nodeUpstream.group(), env.h2Upstream.group()];
+  const g = [env.clientSidecar.group(), env.serverSidecar.group(), env.clientSidecarMtls.group(), env.serverSidecarMtls.group(), env.nodeUpstream.group(), env.h2Upstream.group()];
   if (env.nginxProxy) g.push(env.nginxProxy.group());
   if (env.staticUpstream) g.push(env.staticUpstream.group());
   return g;
@@ -91,7 +91,13 @@ export async function runOverhead(s: BenchSettings, env: OverheadEnv, cleanup: C
   const idleMeters = idleGroups.map((g) => ({ name: g.name, m: cpuMeter(g) }));
   await sleep(3000);
   const idleCpu = Object.fromEntries(idleMeters.map(({ name, m }) => [name, m.stop() / 3]));
-  const idleRssMb = { 'sidecar-client': env.clientSidecar.group().rssMb(), 'sidecar-server': env.serverSidecar.group().rssMb(), ...(env.nginxProxy ? { 'nginx-proxy': env.nginxProxy.group().rssMb() } : {}) };
+  const idleRssMb = {
+    'sidecar-client': env.clientSidecar.group().rssMb(),
+    'sidecar-server': env.serverSidecar.group().rssMb(),
+    'sidecar-client-mtls': env.clientSidecarMtls.group().rssMb(),
+    'sidecar-server-mtls': env.serverSidecarMtls.group().rssMb(),
+    ...(env.nginxProxy ? { 'nginx-proxy': env.nginxProxy.group().rssMb() } : {}),
+  };
 
   s.log(`  warm-up: ${plan.length} paths x ${d.warmupS} s`);
   for (const { t } of plan) await saturate(load, t, d.warmupS).catch(() => undefined);
@@ -114,7 +120,13 @@ export async function runOverhead(s: BenchSettings, env: OverheadEnv, cleanup: C
   }
 
   const profiles = d.profileS > 0 && s.profile ? await profilePass(s, env, load, d) : [];
-  const peakRssMb = { 'sidecar-client': env.clientSidecar.group().peakRssMb(), 'sidecar-server': env.serverSidecar.group().peakRssMb(), ...(env.nginxProxy ? { 'nginx-proxy': env.nginxProxy.group().peakRssMb() } : {}) };
+  const peakRssMb = {
+    'sidecar-client': env.clientSidecar.group().peakRssMb(),
+    'sidecar-server': env.serverSidecar.group().peakRssMb(),
+    'sidecar-client-mtls': env.clientSidecarMtls.group().peakRssMb(),
+    'sidecar-server-mtls': env.serverSidecarMtls.group().peakRssMb(),
+    ...(env.nginxProxy ? { 'nginx-proxy': env.nginxProxy.group().peakRssMb() } : {}),
+  };
   return { durations: d, rounds: s.rounds, fillerServices: env.fillerServices, samples, idleRssMb, idleCpu, peakRssMb, h2Measured: env.h2Kinds.map((k) => H2_LABEL[k]), profiles, notes: env.notes };
 }
 

@@ -1,4 +1,8 @@
-import { waitFor } from '@mizzen/testkit';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CitadelToken } from '@mizzen/contracts';
+import { freePort, waitFor } from '@mizzen/testkit';
 import type { Cleanup } from '../../common/cleanup';
 import { startNginx, type Nginx } from '../../common/nginx';
 import { appMain, benchDist } from '../../common/paths';
@@ -14,7 +18,13 @@ export const ADDR = {
   serverSidecar: '127.0.77.11',
   clientSidecar: '127.0.77.12',
   nginxProxy: '127.0.77.13',
+  /** The mTLS pair: sidecars with certificate agents (Citadel), auto mTLS between them. */
+  serverSidecarMtls: '127.0.77.16',
+  clientSidecarMtls: '127.0.77.17',
 } as const;
+
+/** Namespace of the mTLS pair: no PeerAuthentication there, so Istio's PERMISSIVE default and auto mTLS apply. */
+const MTLS_NAMESPACE = 'bench-mtls';
 
 /** An upstream kind: the node:http server, or nginx serving a static file. */
 export interface Upstream {
@@ -50,6 +60,9 @@ export interface OverheadEnv {
   nginxProxy?: Nginx;
   clientSidecar: BenchProcess;
   serverSidecar: BenchProcess;
+  citadel: BenchProcess;
+  clientSidecarMtls: BenchProcess;
+  serverSidecarMtls: BenchProcess;
   /** Services in the registry besides the bench's own (a mesh of realistic size). */
   fillerServices: number;
   notes: string[];
@@ -92,8 +105,9 @@ const nginxProxyBlocks = (upstreams: Upstream[]): string =>
 /**
  * Starts the upstreams, nginx (1 worker, as the Mizzen proxy is one process), the control plane
  * with a filler registry, ServiceEntries for the one-proxy path, the server sidecar (inbound in
- * front of the upstreams, registering `bench-mesh`) and the client sidecar; then waits until every
- * path answers 200.
+ * front of the upstreams, registering `bench-mesh`) and the client sidecar (plaintext), then
+ * Citadel and the same pair with certificate agents in namespace `bench-mtls` (`bench-mesh-mtls`,
+ * auto mTLS); then waits until every path answers 200.
  */
 export async function setupOverhead(s: BenchSettings, cleanup: Cleanup): Promise<OverheadEnv> {
   const notes: string[] = [];
@@ -135,11 +149,11 @@ export async function setupOverhead(s: BenchSettings, cleanup: Cleanup): Promise
   // inbound mTLS off, or Pilot's PERMISSIVE default makes their inbound listeners need `default`.
   await cp.apply(`${serviceEntries(upstreams)}---\n${PLAINTEXT_NAMESPACE}`);
 
-  const sidecar = (name: string, ip: string, extra: string[]) =>
+  const sidecar = (name: string, ip: string, extra: string[], namespace = 'default') =>
     startNodeProcess(cleanup, {
       name,
       script: appMain('proxy'),
-      args: ['--type', 'sidecar', '--ip', ip, '--namespace', 'default', '--pilot', cp.pilotTarget, '--access-log', 'off', ...extra],
+      args: ['--type', 'sidecar', '--ip', ip, '--namespace', namespace, '--pilot', cp.pilotTarget, '--access-log', 'off', ...extra],
       readyLine: /proxy ready/,
       readyTimeoutMs: 60_000,
       profilable: true,
@@ -150,6 +164,26 @@ export async function setupOverhead(s: BenchSettings, cleanup: Cleanup): Promise
     ...Object.values(H2).flatMap((h) => ['--inbound', `${h.portName}:${h.meshPort}=${ADDR.upstream}:${h.port}`]),
   ]);
   const clientSidecar = await sidecar('sidecar-client', ADDR.clientSidecar, ['--workload', 'bench-client-v1', '--labels', 'app=bench-client,version=v1']);
+
+  // The mTLS pair, as `meshctl up` runs a workload: Citadel (TLS CSR port) on the same NATS, a
+  // bootstrap token per identity, agents that fetch their certificates; auto mTLS between them.
+  const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-overhead-ca-'));
+  cleanup.add('overhead CA dir', () => fs.rmSync(caDir, { recursive: true, force: true }));
+  const caPort = await freePort();
+  const citadel = await startNodeProcess(cleanup, { name: 'citadel', script: appMain('citadel'), args: ['--nats', cp.nats.url, '--ca-dir', path.join(caDir, 'ca'), '--grpc-port', String(caPort), '--log-level', 'warn'], readyLine: /citadel ready/, readyTimeoutMs: 60_000 });
+  const meshAccess = async (sa: string): Promise<string[]> => {
+    const { token } = await cp.bus.request(CitadelToken, { namespace: MTLS_NAMESPACE, serviceAccount: sa, requester: 'bench', ttlSeconds: 86_400 }, { timeoutMs: 10_000 });
+    const file = path.join(caDir, `${sa}.token`);
+    fs.writeFileSync(file, token, { mode: 0o600 });
+    return ['--service-account', sa, '--ca-addr', `127.0.0.1:${caPort}`, '--ca-token-file', file, '--ca-root-file', path.join(caDir, 'ca', 'root-cert.pem')];
+  };
+  const serverSidecarMtls = await sidecar(
+    'sidecar-server-mtls',
+    ADDR.serverSidecarMtls,
+    ['--workload', 'bench-mesh-mtls-v1', '--service', 'bench-mesh-mtls', '--labels', 'app=bench-mesh-mtls,version=v1', ...upstreams.flatMap((u) => ['--inbound', `${u.name === 'node' ? 'http' : 'http-static'}:${u.meshPort}=${ADDR.upstream}:${u.port}`]), ...(await meshAccess('bench-mesh'))],
+    MTLS_NAMESPACE,
+  );
+  const clientSidecarMtls = await sidecar('sidecar-client-mtls', ADDR.clientSidecarMtls, ['--workload', 'bench-client-mtls-v1', '--labels', 'app=bench-client-mtls,version=v1', ...(await meshAccess('bench-client'))], MTLS_NAMESPACE);
 
   for (const u of upstreams) {
     for (const t of targets(u).filter((x) => x.config !== 'nginx' || nginxProxy)) await waitFor(() => answers200(t), { timeoutMs: 60_000, intervalMs: 200, message: `${t.config} -> ${u.name} never answered 200` });
@@ -163,11 +197,11 @@ export async function setupOverhead(s: BenchSettings, cleanup: Cleanup): Promise
     if (ok.every(Boolean)) h2Kinds.push(kind);
     else notes.push(`${kind === 'h2' ? 'HTTP/2' : 'gRPC'}: ${ts.filter((_, i) => !ok[i]).map((t) => t.config).join(', ')} never answered during setup; not measured.`);
   }
-  return { cp, upstreams, nodeUpstream, h2Upstream, h2Kinds, staticUpstream, nginxProxy, clientSidecar, serverSidecar, fillerServices, notes };
+  return { cp, upstreams, nodeUpstream, h2Upstream, h2Kinds, staticUpstream, nginxProxy, clientSidecar, serverSidecar, citadel, clientSidecarMtls, serverSidecarMtls, fillerServices, notes };
 }
 
-export type ConfigName = 'direct' | 'nginx' | 'mizzen-1-proxy' | 'mizzen-2-sidecars';
-export const CONFIGS: readonly ConfigName[] = ['direct', 'nginx', 'mizzen-1-proxy', 'mizzen-2-sidecars'];
+export type ConfigName = 'direct' | 'nginx' | 'mizzen-1-proxy' | 'mizzen-2-sidecars' | 'mizzen-2-sidecars-mtls';
+export const CONFIGS: readonly ConfigName[] = ['direct', 'nginx', 'mizzen-1-proxy', 'mizzen-2-sidecars', 'mizzen-2-sidecars-mtls'];
 
 export interface Target {
   config: ConfigName;
@@ -186,6 +220,7 @@ export function targets(u: Upstream, only?: ConfigName): Target[] {
     { config: 'nginx', protocol: 'http1', host: ADDR.nginxProxy, port: u.nginxProxyPort, target: '/1k', hostHeader: `${ADDR.nginxProxy}:${u.nginxProxyPort}` },
     { config: 'mizzen-1-proxy', protocol: 'http1', host: ADDR.clientSidecar, port: 15001, target: `http://${u.entryHost}:${u.port}/1k`, hostHeader: `${u.entryHost}:${u.port}` },
     { config: 'mizzen-2-sidecars', protocol: 'http1', host: ADDR.clientSidecar, port: 15001, target: `http://bench-mesh:${u.meshPort}/1k`, hostHeader: `bench-mesh:${u.meshPort}` },
+    { config: 'mizzen-2-sidecars-mtls', protocol: 'http1', host: ADDR.clientSidecarMtls, port: 15001, target: `http://bench-mesh-mtls:${u.meshPort}/1k`, hostHeader: `bench-mesh-mtls:${u.meshPort}` },
   ];
   return all.filter((t) => (only ? t.config === only : true));
 }
