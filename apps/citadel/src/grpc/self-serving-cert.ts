@@ -23,7 +23,7 @@ interface Current {
 
 /**
  * The CSR server's TLS certificate, issued by Citadel's own CA (like istiod's DNS certificate):
- * SPIFFE ID `spiffe://<td>/ns/<ns>/sa/citadel`, DNS `citadel.<ns>.svc` and `localhost`, and the
+ * SPIFFE ID `spiffe://<td>/ns/<ns>/sa/citadel`, DNS `citadel.<ns>[.svc[.<td>]]` and `localhost`, and the
  * listen address when it is an IP, so agents verify it against the mesh root with the address
  * they dial. Re-issued at half-life and as soon as the active root changes (a rotation's
  * activation), through a grpc-js CertificateProvider: new handshakes get the new certificate,
@@ -68,7 +68,8 @@ export class SelfServingCertificate implements ServingCredentials, grpc.experime
   private async issue(): Promise<void> {
     const key = await generateKeyPair('ECDSA-P256');
     const host = this.id.grpcHost;
-    const sans = { uris: [this.spiffeId], dnsNames: [`citadel.${this.id.namespace}.svc`, 'localhost'], ipAddresses: isIP(host) && !['0.0.0.0', '::'].includes(host) ? [host] : [] };
+    const svc = `citadel.${this.id.namespace}`;
+    const sans = { uris: [this.spiffeId], dnsNames: [svc, `${svc}.svc`, `${svc}.svc.${this.id.trustDomain}`, 'localhost'], ipAddresses: isIP(host) && !['0.0.0.0', '::'].includes(host) ? [host] : [] };
     const parsed = await parseCsr(await createCsr(key, sans));
     if (!parsed.ok) throw new Error(`own CSR: ${parsed.errors.map((e) => e.message).join('; ')}`);
     const rootPem = this.ca.current.rootPem;
