@@ -53,8 +53,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * The certificate agent (istio-agent's SDS side): generates an ECDSA P-256 key in memory (it never
  * leaves the process), sends a CSR for `spiffe://<td>/ns/<ns>/sa/<sa>` to Citadel's
  * CreateCertificate with the bearer token, checks the answer, and publishes `default` (chain +
- * key) and `ROOTCA` (every root returned, plus Pilot's PCDS anchors: {@link MeshTrust}) in the secret store. A new key and certificate are
- * requested at half-life (±10 % jitter); failures retry with exponential back-off while the
+ * key) and `ROOTCA` (every root returned, plus Pilot's PCDS anchors: {@link MeshTrust}) in the
+ * secret store. A new key and certificate are requested at half-life (±10 % jitter); failures retry with exponential back-off while the
  * current certificate keeps serving, even past its expiry (peers then refuse it: logged).
  */
 export class CertAgent extends EventEmitter<{ issued: [serialNumber: string] }> {
