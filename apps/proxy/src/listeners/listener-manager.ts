@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type ListenerConfig, rdsNames } from '../config/model';
+import { type ListenerConfig, listenerAdsSecrets, rdsNames } from '../config/model';
 import type { ConnectionManager } from '../http';
 import type { RouteStore } from '../routing';
 import type { StatsStore } from '../stats';
@@ -34,8 +34,8 @@ export interface ListenerManagerEvents {
 }
 
 /**
- * LDS listeners: a listener (or a new version of one) warms until its route configuration is
- * present, then binds (or swaps config into the server already bound to the same address) while
+ * LDS listeners: a listener (or a new version of one) warms until its route configurations and
+ * the SDS secrets it fetches over ADS (gateway credentials) are present, then binds (or swaps config into the server already bound to the same address) while
  * the old version keeps serving; removed listeners drain.
  * https://www.envoyproxy.io/docs/envoy/latest/configuration/listeners/lds
  */
@@ -48,6 +48,10 @@ export class ListenerManager extends EventEmitter<ListenerManagerEvents> {
 
   constructor(private readonly deps: ListenerManagerDeps) {
     super();
+    // A secret arriving over SDS may complete a warming listener (Envoy's SDS init target).
+    deps.secrets.on('update', () => {
+      if (this.warming.size) this.promote();
+    });
   }
 
   all(): readonly ActiveListener[] {
@@ -63,6 +67,12 @@ export class ListenerManager extends EventEmitter<ListenerManagerEvents> {
     const configs = [...[...this.active.values()].map((l) => l.config), ...this.warming.values()];
     const names = configs.flatMap(rdsNames);
     return [...new Set(names)].sort();
+  }
+
+  /** SDS names (over ADS) referenced by active and warming listeners (part of the SDS subscription). */
+  adsSecretNames(): string[] {
+    const configs = [...[...this.active.values()].map((l) => l.config), ...this.warming.values()];
+    return [...new Set(configs.flatMap(listenerAdsSecrets))].sort();
   }
 
   /** True if an active listener is bound to `host:port` (or to the wildcard address on that port). */
@@ -100,10 +110,13 @@ export class ListenerManager extends EventEmitter<ListenerManagerEvents> {
     }
   }
 
-  /** Called after RDS changes: warming listeners whose routes arrived (or all, if forced) start serving. */
+  /**
+   * Called after RDS or SDS changes: warming listeners whose routes and secrets arrived (or all,
+   * if forced by the initial fetch timeout) start serving.
+   */
   promote(force = false): void {
     for (const cfg of [...this.warming.values()]) {
-      if (!force && rdsNames(cfg).some((n) => !this.deps.routes.has(n))) continue;
+      if (!force && (rdsNames(cfg).some((n) => !this.deps.routes.has(n)) || listenerAdsSecrets(cfg).some((n) => !this.deps.secrets.get(n)))) continue;
       this.warming.delete(cfg.name);
       this.activate(cfg);
     }

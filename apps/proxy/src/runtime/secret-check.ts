@@ -3,10 +3,16 @@ import { allChains, secretRefs } from '../config/model';
 import type { Translated } from '../config/resources';
 import type { SecretStore } from '../tls/secret-store';
 
-/** Problems with SDS secrets of one TLS config, each prefixed with the field path. */
+/**
+ * Problems with SDS secrets of one TLS config, each prefixed with the field path. A secret the
+ * control plane sends over ADS that has not arrived yet is not a problem: the proxy subscribes to
+ * it and the listener warms until it arrives (see {@link secretCheck}); one that arrived as the
+ * wrong kind is.
+ */
 export function tlsSecretProblems(tls: CommonTlsConfig | undefined, secrets: SecretStore): string[] {
   if (!tls) return [];
   return secretRefs(tls).flatMap((ref) => {
+    if (ref.ads && !secrets.get(ref.name)) return [];
     const problem = secrets.problem(ref.name, ref.kind);
     return problem ? [`${ref.path}: ${problem}`] : [];
   });
@@ -34,6 +40,12 @@ function clusterCheck(c: ClusterConfig, secrets: SecretStore): { errors: string[
  * needs it. A transport_socket_matches entry that needs it (Istio's auto-mTLS `tlsMode-istio`) is
  * only skipped, with a warning: the destination still enforces its own mTLS mode.
  * With an agent the first certificate is in the store before xDS starts, so this never fires.
+ *
+ * Secrets with `sds_config: {ads: {}}` (gateway `credentialName`, `kubernetes://<name>`) follow
+ * Envoy instead: they are subscribed to on the ADS stream once the config naming them is applied,
+ * so a missing one is not an error. A listener naming one warms until it arrives, at most the
+ * initial fetch timeout (then it serves and refuses TLS handshakes of that chain until the secret
+ * arrives); a cluster naming one fails its TLS connections as connect failures until then.
  */
 export function secretCheck<B>(resources: ReadonlyMap<string, Translated<B, ClusterConfig | ListenerConfig>>, kind: 'CDS' | 'LDS', secrets: SecretStore): SecretCheck {
   const errors: string[] = [];

@@ -3,6 +3,7 @@ import { type ResourceTranslator, type TranslatedResponse, clusterResource, endp
 import type { DiscoveryResponseIn } from '@mizzen/xds-codec';
 import type { AdsClient, TypeHandler } from '../xds-client';
 import type { ProxyRuntime } from './proxy-runtime';
+import { sdsHandler } from './sds-handler';
 import { type SecretCheck, secretCheck } from './secret-check';
 
 /** Stat prefixes per type: Envoy's for CDS and LDS; aggregate ones for EDS and RDS. */
@@ -59,11 +60,14 @@ export interface XdsTypeHandler {
 }
 
 /**
- * CDS, EDS, LDS and RDS handlers for `rt`, in Envoy's order. Applying CDS updates the EDS
- * subscription; applying LDS updates the RDS subscription; RDS promotes warming listeners.
- * Worker processes run the same handlers on the responses their primary applied.
+ * SDS, CDS, EDS, LDS and RDS handlers for `rt`, in Envoy's order. Applying CDS updates the EDS
+ * subscription; applying LDS updates the RDS subscription; applying either updates the SDS
+ * subscription (the secrets they fetch over ADS); RDS and SDS promote warming listeners.
+ * Worker processes run the same handlers on the responses their primary applied; SDS responses
+ * are not forwarded to them: the secrets reach them through the secret store, like the agent's.
  */
 export function xdsTypeHandlers(rt: ProxyRuntime, sink: SubscriptionSink, onApplied?: AppliedHook): XdsTypeHandler[] {
+  const syncSds = (): void => sink.setResourceNames(TypeUrl.Secret, [...new Set([...rt.clusters.adsSecretNames(), ...rt.listeners.adsSecretNames()])].sort());
   const syncEds = (): void => {
     const names = rt.clusters.edsServiceNames();
     sink.setResourceNames(TypeUrl.ClusterLoadAssignment, names);
@@ -76,6 +80,7 @@ export function xdsTypeHandlers(rt: ProxyRuntime, sink: SubscriptionSink, onAppl
     rt.routes.retain(new Set(names));
   };
   return [
+    { typeUrl: TypeUrl.Secret, wildcard: false, handler: sdsHandler(rt) },
     {
       typeUrl: TypeUrl.Cluster,
       wildcard: true,
@@ -85,6 +90,7 @@ export function xdsTypeHandlers(rt: ProxyRuntime, sink: SubscriptionSink, onAppl
         (r) => {
           rt.clusters.applyClusters(valuesByName(r));
           syncEds();
+          syncSds();
         },
         (r) => secretCheck(r.resources, 'CDS', rt.secrets),
         onApplied,
@@ -104,6 +110,7 @@ export function xdsTypeHandlers(rt: ProxyRuntime, sink: SubscriptionSink, onAppl
         (r) => {
           rt.listeners.apply(valuesByName(r));
           syncRds();
+          syncSds();
         },
         (r) => secretCheck(r.resources, 'LDS', rt.secrets),
         onApplied,

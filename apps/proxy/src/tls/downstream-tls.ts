@@ -45,8 +45,15 @@ export class DownstreamTls {
   ) {
     this.source = new TlsContextSource(config, secrets);
     const alpn = config.alpn;
+    let options: tls.SecureContextOptions = {};
+    try {
+      options = this.source.current().options;
+    } catch {
+      // An SDS secret (over ADS) not received within the warming timeout: `accept` refuses
+      // handshakes until it arrives, as Envoy's TLS context without its certificate does.
+    }
     this.server = tls.createServer({
-      ...this.source.current().options,
+      ...options,
       ALPNCallback: alpn.length ? ({ protocols }) => selectAlpn(alpn, protocols) : undefined,
       requestCert: this.source.verifies,
       rejectUnauthorized: false,
@@ -62,7 +69,15 @@ export class DownstreamTls {
    */
   accept(socket: Socket, stats: StatsScope): Promise<tls.TLSSocket | undefined> {
     const id = key(socket);
-    if (this.source.changed()) this.server.setSecureContext(this.source.current().options);
+    if (this.source.changed()) {
+      try {
+        this.server.setSecureContext(this.source.current().options);
+      } catch {
+        stats.counter('ssl.connection_error').inc();
+        socket.destroy();
+        return Promise.resolve(undefined);
+      }
+    }
     return new Promise((resolve) => {
       const done = (t: tls.TLSSocket | undefined, reason?: Verdict): void => {
         this.pending.delete(id);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ClusterConfig, EndpointAssignment } from '../config/model';
-import { emptyAssignment } from '../config/model';
+import { clusterAdsSecrets, emptyAssignment } from '../config/model';
 import type { Rng } from '../routing';
 import type { StatsStore } from '../stats';
 import { EndpointCluster, type UpstreamCluster } from './cluster';
@@ -84,6 +84,12 @@ export class ClusterManager extends EventEmitter {
   }
 
   /** EDS service names of active and warming clusters, sorted (the EDS subscription). */
+  /** SDS names (over ADS) the active and warming clusters' transports reference (part of the SDS subscription). */
+  adsSecretNames(): string[] {
+    const configs = [...[...this.active.values()].map((c) => c.config), ...[...this.warming.values()].map((w) => w.config)];
+    return [...new Set(configs.flatMap(clusterAdsSecrets))].sort();
+  }
+
   edsServiceNames(): string[] {
     const configs = [...[...this.active.values()].map((c) => c.config), ...[...this.warming.values()].map((w) => w.config)];
     const names = new Set(configs.flatMap((c) => (c.type === 'EDS' && c.edsServiceName ? [c.edsServiceName] : [])));

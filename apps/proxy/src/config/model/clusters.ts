@@ -1,4 +1,4 @@
-import type { UpstreamTlsConfig } from './tls';
+import { adsSecretNames, type UpstreamTlsConfig } from './tls';
 
 /** Cluster discovery types we implement (Cluster.type). */
 export type DiscoveryType = 'STATIC' | 'EDS' | 'ORIGINAL_DST' | 'STRICT_DNS' | 'LOGICAL_DNS';
@@ -156,4 +156,9 @@ export interface ClusterConfig {
   outlierDetection?: OutlierDetectionConfig;
   /** ORIGINAL_DST: how long an unused host is kept (Envoy default 5 s). */
   cleanupIntervalMs: number;
+}
+
+/** SDS names a cluster's transports fetch over ADS (the SDS subscription follows CDS). */
+export function clusterAdsSecrets(c: ClusterConfig): string[] {
+  return [c.transport.tls, ...c.transportSocketMatches.map((m) => m.transport.tls)].flatMap(adsSecretNames);
 }

@@ -1,6 +1,6 @@
 import type { FaultConfig, RouteConfig } from './routes';
 import type { HttpSecurityFilter, NetworkRbacConfig } from './security';
-import type { DownstreamTlsConfig } from './tls';
+import { adsSecretNames, type DownstreamTlsConfig } from './tls';
 
 export type RouteSource = { kind: 'rds'; name: string } | { kind: 'inline'; config: RouteConfig };
 
@@ -124,6 +124,11 @@ export interface ListenerConfig {
 /** Every chain of a listener, the default one last. */
 export function allChains(l: ListenerConfig): FilterChainConfig[] {
   return l.defaultFilterChain ? [...l.filterChains, l.defaultFilterChain] : [...l.filterChains];
+}
+
+/** SDS names a listener's TLS chains fetch over ADS (the SDS subscription follows LDS). */
+export function listenerAdsSecrets(l: ListenerConfig): string[] {
+  return allChains(l).flatMap((c) => adsSecretNames(c.tls));
 }
 
 /** RDS names a listener's HTTP chains use. */

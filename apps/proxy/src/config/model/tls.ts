@@ -7,6 +7,12 @@ export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export interface SecretRef {
   name: string;
   path: string;
+  /**
+   * `sds_config: {ads: {}}` naming a secret the agent does not serve ({@link isAgentSecretName}):
+   * it comes from the control plane on the ADS stream (Istio's `kubernetes://<credentialName>`),
+   * subscribed to by name; otherwise from the agent's store.
+   */
+  ads?: boolean;
 }
 
 /**
@@ -63,6 +69,19 @@ export interface DownstreamTlsConfig extends CommonTlsConfig {
 export interface UpstreamTlsConfig extends CommonTlsConfig {
   /** SNI sent (Istio: `outbound_.<port>_.<subset>_.<host>`); none when unset. */
   sni?: string;
+}
+
+/**
+ * Names the proxy's own agent serves whatever a config's `sds_config` says: Istio's `default`
+ * and `ROOTCA`, and the `file-cert:` / `file-root:` names (the proxy and its agent are one process).
+ */
+export function isAgentSecretName(name: string): boolean {
+  return name === 'default' || name === 'ROOTCA' || name.startsWith('file-cert:') || name.startsWith('file-root:');
+}
+
+/** The SDS names a TLS config fetches over ADS (see {@link SecretRef.ads}). */
+export function adsSecretNames(c: CommonTlsConfig | undefined): string[] {
+  return c ? secretRefs(c).flatMap((r) => (r.ads ? [r.name] : [])) : [];
 }
 
 /** The secrets a TLS config refers to. */

@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import type * as xds from '@mizzen/xds-types';
 import { TypeUrl } from '@mizzen/xds-types';
 import type { CommonTlsConfig, SanMatcher, SecretRef, TlsVersion, TransportSpec, UpstreamTlsConfig } from '../model';
-import { PLAINTEXT } from '../model';
+import { isAgentSecretName, PLAINTEXT } from '../model';
 import { type Issues, at } from './issues';
 import { stringMatcher } from './primitives';
 
@@ -59,13 +59,18 @@ export function dataSource(d: xds.DataSource | undefined, path: string, issues: 
   return undefined;
 }
 
-/** An SdsSecretConfig: only the name matters; it is resolved from the agent's secret store whatever sds_config says. */
+/**
+ * An SdsSecretConfig: the name, resolved from the proxy's secret store, and where the secret comes
+ * from: `sds_config: {ads: {}}` means the control plane sends it on the ADS stream (the proxy
+ * subscribes to the name), except for the names the agent serves itself (`default`, `ROOTCA`,
+ * files), which always come from the agent's store.
+ */
 function secretRef(s: xds.SdsSecretConfig, path: string, issues: Issues): SecretRef | undefined {
   if (!s.name) {
     issues.error(at(path, 'name'), 'an SDS secret name is required');
     return undefined;
   }
-  return { name: s.name, path };
+  return s.sdsConfig?.ads && !isAgentSecretName(s.name) ? { name: s.name, path, ads: true } : { name: s.name, path };
 }
 
 const SAN_TYPES: Record<string, SanMatcher['type'] | undefined> = { URI: 'URI', DNS: 'DNS', EMAIL: 'EMAIL', IP_ADDRESS: 'IP_ADDRESS' };
