@@ -54,8 +54,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * leaves the process), sends a CSR for `spiffe://<td>/ns/<ns>/sa/<sa>` to Citadel's
  * CreateCertificate with the bearer token, checks the answer, and publishes `default` (chain +
  * key) and `ROOTCA` (every root returned, plus Pilot's PCDS anchors: {@link MeshTrust}) in the
- * secret store. A new key and certificate are requested at half-life (±10 % jitter); failures retry with exponential back-off while the
- * current certificate keeps serving, even past its expiry (peers then refuse it: logged).
+ * secret store. A new key and certificate are requested at half-life (±10 % jitter); failures
+ * retry with exponential back-off while the current certificate keeps serving, even past its
+ * expiry (peers then refuse it: logged).
  */
 export class CertAgent extends EventEmitter<{ issued: [serialNumber: string] }> {
   readonly identity: string;
