@@ -43,7 +43,7 @@ describe('unsupportedFieldWarnings', () => {
 });
 
 describe('default tables name what the data plane does not implement', () => {
-  it('warns about credentialName in a DestinationRule and at a gateway, not about the TLS Pilot generates', () => {
+  it('warns that DestinationRule credentialName is for gateways only, and not about a gateway credentialName (served over SDS)', () => {
     const validate = validateResource;
     const warn = (c: AnyConfig) => unsupportedFieldWarnings(c);
     const dr = validate({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r' }, spec: { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } }, { defaultNamespace: 'default' });
@@ -51,12 +51,17 @@ describe('default tables name what the data plane does not implement', () => {
     if (dr.ok) expect(warn(dr.value)).toEqual([]);
     const cred = validate({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r' }, spec: { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } } } }, { defaultNamespace: 'default' });
     expect(cred.ok).toBe(true);
-    if (cred.ok) expect(warn(cred.value).map((w) => w.path)).toEqual(['spec.trafficPolicy.tls.credentialName']);
+    if (cred.ok) expect(warn(cred.value)).toEqual([{ path: 'spec.trafficPolicy.tls.credentialName', message: expect.stringContaining('for sidecars, which ignore it as in Istio (gateways read it over SDS') }]);
     const gw = validate(
       { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'cert' } }] } },
       { defaultNamespace: 'default' },
     );
     expect(gw.ok).toBe(true);
-    if (gw.ok) expect(warn(gw.value).map((w) => w.path)).toEqual(['spec.servers[0].tls.credentialName']);
+    if (gw.ok) expect(warn(gw.value)).toEqual([]);
+    const pair = validate(
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialNames: ['rsa', 'ecdsa'] } }] } },
+      { defaultNamespace: 'default' },
+    );
+    if (pair.ok) expect(warn(pair.value).map((w) => w.path)).toEqual(['spec.servers[0].tls.credentialNames']);
   });
 });

@@ -4,7 +4,7 @@ import type { UnsupportedField } from '../../core/kind-module';
 export const destinationRuleUnsupportedFields: readonly UnsupportedField[] = [
   ...['trafficPolicy', 'trafficPolicy.portLevelSettings[*]', 'subsets[*].trafficPolicy', 'subsets[*].trafficPolicy.portLevelSettings[*]'].map((at) => ({
     path: `${at}.tls.credentialName`,
-    reason: 'Pilot does not resolve Kubernetes secrets for client TLS; use clientCertificate/privateKey/caCertificates files (SIMPLE verifies against the system roots without caCertificates)',
+    reason: 'for sidecars, which ignore it as in Istio (gateways read it over SDS as kubernetes://<name>); sidecars originate TLS with clientCertificate/privateKey/caCertificates files (SIMPLE verifies against the system roots without caCertificates)',
   })),
   { path: 'trafficPolicy.tunnel', reason: 'HTTP CONNECT tunnelling to upstreams is not implemented' },
   { path: 'trafficPolicy.proxyProtocol', reason: 'PROXY protocol to upstreams is not implemented' },
