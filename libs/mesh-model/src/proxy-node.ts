@@ -52,6 +52,12 @@ export interface ProxyNode {
   interceptionMode: 'NONE' | 'REDIRECT';
   inbound: readonly InboundPort[];
   service?: string;
+  /**
+   * The SPIFFE ID of the client certificate the xDS stream was opened with, verified by the
+   * transport (Pilot's mutual-TLS port); absent on the plaintext port. Never from node metadata:
+   * what the node claims is checked against it (Istio authenticates xDS clients the same way).
+   */
+  peerIdentity?: string;
 }
 
 /** The xDS `Node` with its metadata Struct already converted to plain JSON. */

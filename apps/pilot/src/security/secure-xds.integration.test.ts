@@ -1,25 +1,28 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { Bus } from '@mizzen/bus';
-import { TrustBucket } from '@mizzen/contracts';
 import { formatNodeId } from '@mizzen/mesh-model';
-import { createRootCa } from '@mizzen/pki';
-import { freePort, type NatsServer, type RunningProcess, spawnProcess, startNats } from '@mizzen/testkit';
+import { createCsr, createRootCa, exportPrivateKeyPem, generateKeyPair, parseCsr, signCsr } from '@mizzen/pki';
+import { freePort, type NatsServer, startNats } from '@mizzen/testkit';
 import { createAdsClient, type DiscoveryResponseIn } from '@mizzen/xds-codec';
 import { TypeUrl } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOptions } from '../options';
 import { PilotService } from '../pilot.service';
+import { CITADEL_MAIN, controlPlaneCert, startCitadel } from '../testing/citadel';
 
-const CITADEL = path.resolve(__dirname, '../../../citadel/dist/main.js');
+async function parsed(csr: string) {
+  const r = await parseCsr(csr);
+  if (!r.ok) throw new Error('bad CSR');
+  return r.value;
+}
+
 const PILOT_ID = 'spiffe://cluster.local/ns/mizzen-system/sa/pilot';
 
 /** Opens an ADS stream over TLS and resolves with the first CDS response, or rejects with the gRPC error. */
-function firstCds(target: string, roots: string, expectedSan = PILOT_ID): Promise<DiscoveryResponseIn> {
-  const creds = grpc.credentials.createSsl(Buffer.from(roots), null, null, {
+function firstCds(target: string, roots: string, cert?: { chain: string; key: string }, expectedSan = PILOT_ID): Promise<DiscoveryResponseIn> {
+  const creds = grpc.credentials.createSsl(Buffer.from(roots), cert ? Buffer.from(cert.key) : null, cert ? Buffer.from(cert.chain) : null, {
     // SPIFFE: the server is identified by its URI SAN, not by the host name dialled.
     checkServerIdentity: (_host, cert) => (cert.subjectaltname?.split(', ').includes(`URI:${expectedSan}`) ? undefined : new Error(`server is not ${expectedSan} (${cert.subjectaltname})`)),
   });
@@ -43,22 +46,20 @@ function firstCds(target: string, roots: string, expectedSan = PILOT_ID): Promis
 }
 
 /** Pilot's TLS xDS port with a certificate from a real Citadel process, verified like a proxy does. */
-describe.skipIf(!fs.existsSync(CITADEL))('Pilot secure xDS port', () => {
+describe.skipIf(!fs.existsSync(CITADEL_MAIN))('Pilot secure xDS port', () => {
   let nats: NatsServer;
-  let citadel: RunningProcess;
+  let citadel: Awaited<ReturnType<typeof startCitadel>>;
   let bus: Bus;
   let pilot: PilotService;
-  let tmp: string;
   let root: string;
+  let client: { chain: string; key: string };
 
   beforeAll(async () => {
     nats = await startNats();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pilot-tls-'));
-    citadel = await spawnProcess(process.execPath, [CITADEL, '--nats', nats.url, '--ca-dir', path.join(tmp, 'ca'), '--grpc-port', String(await freePort())], { name: 'citadel', readyLine: /^citadel ready$/ });
     bus = await Bus.connect({ url: nats.url });
-    const bundle = TrustBucket.value((await (await bus.openKv(TrustBucket.name)).get(TrustBucket.bundleKey))?.value);
-    if (!bundle.ok) throw new Error('no trust bundle');
-    root = bundle.value.roots.map((r) => r.pem).join('\n');
+    citadel = await startCitadel(nats.url, bus);
+    root = citadel.roots;
+    client = await controlPlaneCert(bus, 'spiffe://cluster.local/ns/mizzen-system/sa/probe');
     pilot = new PilotService(parseOptions(['--nats', nats.url, '--grpc-port', '0', '--debug-port', '0', '--secure-grpc-port', String(await freePort()), '--id', 'pilot-tls-test'], {}), bus, () => {});
     await pilot.start();
   }, 60_000);
@@ -68,18 +69,27 @@ describe.skipIf(!fs.existsSync(CITADEL))('Pilot secure xDS port', () => {
     await bus?.close();
     await citadel?.stop();
     await nats?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('serves ADS over TLS with a Citadel-signed SPIFFE certificate that chains to the mesh root', async () => {
-    const r = await firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, root);
+  it('serves ADS over mutual TLS with a Citadel-signed SPIFFE certificate that chains to the mesh root', async () => {
+    const r = await firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, root, client);
     expect(r.typeUrl).toBe(TypeUrl.Cluster);
+    // The stream's identity is the client certificate's, verified by the transport.
+    expect(pilot.xds.registry.all().some((c) => c.proxy.peerIdentity === 'spiffe://cluster.local/ns/mizzen-system/sa/probe')).toBe(true);
+  });
+
+  it('refuses a client without a certificate, or with one from another CA', async () => {
+    await expect(firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, root)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    const other = await createRootCa({ subject: { organization: 'cluster.local', commonName: 'other' }, ttlMs: 3_600_000 });
+    const key = await generateKeyPair();
+    const leaf = await signCsr({ csr: await parsed(await createCsr(key, { uris: ['spiffe://cluster.local/ns/mizzen-system/sa/evil'] })), issuer: other, sans: { uris: ['spiffe://cluster.local/ns/mizzen-system/sa/evil'] }, ttlMs: 3_600_000 });
+    await expect(firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, root, { chain: leaf.certPem, key: await exportPrivateKeyPem(key) })).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
   });
 
   it('is refused by a client that trusts another root, or that expects another identity', async () => {
     const other = await createRootCa({ subject: { organization: 'cluster.local', commonName: 'other' }, ttlMs: 3_600_000 });
-    await expect(firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, other.certPem)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
-    await expect(firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, root, 'spiffe://cluster.local/ns/default/sa/evil')).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    await expect(firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, other.certPem, client)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    await expect(firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, root, client, 'spiffe://cluster.local/ns/default/sa/evil')).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
   });
 
   it('keeps the plaintext port for local proxies', async () => {

@@ -78,9 +78,14 @@ export class ServingCertificate implements grpc.experimental.CertificateProvider
     clearTimeout(this.timer);
   }
 
-  /** Server credentials that follow renewals; client certificates are not required (proxies authenticate by node). */
+  /**
+   * Server credentials that follow renewals. Mutual TLS: a client must present a certificate that
+   * chains to the mesh trust bundle (an agent-backed proxy presents its workload certificate), so
+   * the stream's SPIFFE identity can be trusted (ProxyNode.peerIdentity: who may read gateway
+   * credentials). Proxies without an agent use the plaintext port and get no identity.
+   */
   credentials(): grpc.ServerCredentials {
-    return grpc.experimental.createCertificateProviderServerCredentials(this, this, false);
+    return grpc.experimental.createCertificateProviderServerCredentials(this, this, true);
   }
 
   get spiffeId(): string {

@@ -9,6 +9,7 @@ import type { ConnectionRegistry } from './connections';
 import { DeltaXdsConnection } from './delta-connection';
 import type { ProxyStream } from './proxy-stream';
 import { isResourceType } from './type-order';
+import { peerIdentity } from '../security/peer-identity';
 
 type AdsStream<Req> = grpc.ServerDuplexStream<Req, Buffer>;
 
@@ -98,7 +99,9 @@ export class AdsServer {
           if (!req.node) return fail(call, 'the first request on a stream must carry node');
           const parsed = parseProxyNode(req.node);
           if (!parsed.ok) return fail(call, parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-          conn = flavour.create(parsed.value, { ...this.deps, write: (b, onFlushed) => void call.write(b, onFlushed ? () => onFlushed() : undefined) });
+          // The identity comes from the transport (mutual TLS), never from what the node claims.
+          const identity = peerIdentity(call.getAuthContext());
+          conn = flavour.create(identity ? { ...parsed.value, peerIdentity: identity } : parsed.value, { ...this.deps, write: (b, onFlushed) => void call.write(b, onFlushed ? () => onFlushed() : undefined) });
           this.registry.add(conn);
           this.connectLog.connected(`${conn.proxy.id} (${conn.proxy.type})`);
         }

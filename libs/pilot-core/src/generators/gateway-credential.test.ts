@@ -98,8 +98,11 @@ describe('credential SDS resources (SecretGen)', () => {
     expect(parseCredentialResource('kubernetes://a/b/c', 'ns')).toBeUndefined();
   });
 
+  /** The gateway as Pilot sees it on the mutual-TLS port: its certificate's SPIFFE ID. */
+  const VERIFIED_GATEWAY = { ...GATEWAY_PROXY, peerIdentity: 'spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway' };
+
   it("serves a gateway its namespace's certificates and CAs (a -cacert secret first, else the secret's ca.crt)", () => {
-    const r = credentialSecretResources(lookup, GATEWAY_PROXY, ['kubernetes://other-cacert', 'kubernetes://httpbin-credential-cacert', 'kubernetes://httpbin-credential', 'kubernetes://other']);
+    const r = credentialSecretResources(lookup, VERIFIED_GATEWAY, ['kubernetes://other-cacert', 'kubernetes://httpbin-credential-cacert', 'kubernetes://httpbin-credential', 'kubernetes://other']);
     expect(r.resources).toEqual([
       { typeUrl: TypeUrl.Secret, name: 'kubernetes://httpbin-credential', body: { name: 'kubernetes://httpbin-credential', tlsCertificate: { certificateChain: { inlineBytes: b64('CERT') }, privateKey: { inlineBytes: b64('KEY') } } } },
       { typeUrl: TypeUrl.Secret, name: 'kubernetes://httpbin-credential-cacert', body: { name: 'kubernetes://httpbin-credential-cacert', validationContext: { trustedCa: { inlineBytes: b64('CA') } } } },
@@ -109,11 +112,16 @@ describe('credential SDS resources (SecretGen)', () => {
     expect(r.denied).toEqual([]);
   });
 
-  it('denies other namespaces and sidecars, leaving them out of the response', () => {
-    const r = credentialSecretResources(lookup, GATEWAY_PROXY, ['kubernetes://default/app-credential', 'kubernetes://istio-system/httpbin-credential']);
+  it('denies other namespaces, sidecars, and gateways without a verified identity of the namespace', () => {
+    const r = credentialSecretResources(lookup, VERIFIED_GATEWAY, ['kubernetes://default/app-credential', 'kubernetes://istio-system/httpbin-credential']);
     expect(r.resources.map((x) => x.name)).toEqual(['kubernetes://istio-system/httpbin-credential']);
     expect(r.denied).toEqual(['kubernetes://default/app-credential']);
     const sidecar = credentialSecretResources(lookup, PRODUCTPAGE_PROXY, ['kubernetes://app-credential']);
     expect(sidecar).toEqual({ resources: [], denied: ['kubernetes://app-credential'], missing: [] });
+    // A node claiming istio-system on a plaintext stream, or with another namespace's certificate.
+    for (const peerIdentity of [undefined, 'spiffe://cluster.local/ns/default/sa/istio-ingressgateway', 'spiffe://cluster.local/ns/istio-system']) {
+      const claimed = credentialSecretResources(lookup, { ...GATEWAY_PROXY, peerIdentity }, ['kubernetes://httpbin-credential']);
+      expect(claimed).toEqual({ resources: [], denied: ['kubernetes://httpbin-credential'], missing: [] });
+    }
   });
 });

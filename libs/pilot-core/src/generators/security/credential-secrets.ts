@@ -25,6 +25,11 @@ export interface CredentialSecretsResult {
   missing: string[];
 }
 
+/** The namespace of a SPIFFE ID `spiffe://<td>/ns/<ns>/sa/<sa>`; undefined for anything else. */
+function identityNamespace(id: string | undefined): string | undefined {
+  return id ? /^spiffe:\/\/[^/]+\/ns\/([^/]+)\/sa\/[^/]+$/.exec(id)?.[1] : undefined;
+}
+
 const inline = (pem: string) => ({ inlineBytes: Buffer.from(pem, 'utf8').toString('base64') });
 
 /** The body of one SDS resource, or undefined when the secret lacks that part (Istio `GetCertInfo` / `GetCaCert`). */
@@ -43,9 +48,11 @@ function secretBody(ref: CredentialRef, lookup: CredentialLookup): Secret | unde
 /**
  * Istio's SecretGen (pilot/pkg/xds/sds.go) for `kubernetes://` resources: the requested names a
  * proxy may read, as SDS Secrets with inline PEM. Authorization follows Istio's
- * `filterAuthorizedResources` for local mode: only gateway proxies (`router`), and only secrets of
- * their own namespace; anything else is left out of the response (not an error: one bad reference
- * must not break the others) and reported in `denied`. Sorted by name for stable versions.
+ * `filterAuthorizedResources`: only gateway proxies (`router`) whose xDS stream carries a verified
+ * identity (`peerIdentity`, the client certificate on Pilot's mutual-TLS port) of the secret's
+ * namespace, which must also be the namespace the node claims; anything else is left out of the
+ * response (not an error: one bad reference must not break the others) and reported in `denied`.
+ * Sorted by name for stable versions.
  */
 export function credentialSecretResources(lookup: CredentialLookup, proxy: ProxyNode, names: readonly string[]): CredentialSecretsResult {
   const out: CredentialSecretsResult = { resources: [], denied: [], missing: [] };
@@ -55,7 +62,7 @@ export function credentialSecretResources(lookup: CredentialLookup, proxy: Proxy
       out.missing.push(n);
       continue;
     }
-    if (proxy.type !== 'router' || ref.namespace !== proxy.namespace) {
+    if (proxy.type !== 'router' || ref.namespace !== proxy.namespace || identityNamespace(proxy.peerIdentity) !== ref.namespace) {
       out.denied.push(n);
       continue;
     }
