@@ -39,6 +39,7 @@ export const service = z.object({
   selector: labels.optional(),
   endpoints: z.array(inlineEndpoint).optional(),
   addresses: z.array(z.string()).optional(),
+  subjectAltNames: z.array(z.string().min(1)).optional(),
   exportTo: z.array(z.string()).optional(),
   source: recordSource,
 });

@@ -45,6 +45,11 @@ export interface Service {
   /** Inline endpoints (ServiceEntry `endpoints`). */
   endpoints?: readonly InlineEndpoint[];
   addresses?: readonly string[];
+  /**
+   * ServiceEntry `subjectAltNames`: SANs the servers' certificates carry, accepted by auto mTLS and
+   * ISTIO_MUTUAL besides the endpoints' SPIFFE identities (Istio adds them to the service accounts).
+   */
+  subjectAltNames?: readonly string[];
   /** Istio exportTo: `*` (default), `.` (own namespace) or namespace names. */
   exportTo?: readonly string[];
   source: RecordSource;

@@ -22,6 +22,7 @@ describe('deriveRecords: ServiceEntry', () => {
         resolution: 'DNS',
         location: 'MESH_INTERNAL',
         addresses: ['10.1.2.3'],
+        subjectAltNames: ['spiffe://example.com/payments', 'spiffe://example.com/payments'],
         exportTo: ['.'],
         endpoints: [{ address: 'a.example.com', ports: { https: 8443 }, labels: { v: '1' }, weight: 2 }],
       }),
@@ -40,6 +41,7 @@ describe('deriveRecords: ServiceEntry', () => {
       location: 'MESH_INTERNAL',
       endpoints: [{ address: 'a.example.com', ports: { https: 8443 }, labels: { v: '1' }, weight: 2 }],
       addresses: ['10.1.2.3'],
+      subjectAltNames: ['spiffe://example.com/payments'],
       exportTo: ['.'],
       source: { kind: 'ServiceEntry', namespace: 'shop', name: 'ext' },
     });

@@ -68,6 +68,7 @@ export function deriveServices(meta: { name: string; namespace: string }, spec: 
       selector,
       endpoints: spec.workloadSelector ? undefined : endpoints,
       addresses: spec.addresses?.length ? spec.addresses : undefined,
+      subjectAltNames: spec.subjectAltNames?.length ? [...new Set(spec.subjectAltNames)] : undefined,
       exportTo: spec.exportTo?.length ? spec.exportTo : undefined,
       source,
     });

@@ -232,6 +232,25 @@ describe('DestinationRule tls', () => {
     expect(v2.commonTlsContext?.combinedValidationContext?.defaultValidationContext.matchSubjectAltNames).toEqual([{ exact: 'spiffe://cluster.local/ns/default/sa/bookinfo-reviews' }]);
   });
 
+  it('ISTIO_MUTUAL to a ServiceEntry host also accepts its subjectAltNames (Istio adds them to the service accounts)', () => {
+    const db: Service = {
+      hostname: 'db.example.internal',
+      namespace: 'default',
+      ports: [{ name: 'tcp', number: 5432, protocol: 'TCP' }],
+      resolution: 'STATIC',
+      location: 'MESH_INTERNAL',
+      endpoints: [{ address: '127.1.0.99', serviceAccount: 'db' }],
+      subjectAltNames: ['spiffe://legacy.example/db', 'spiffe://cluster.local/ns/default/sa/db'],
+      source: { kind: 'ServiceEntry', namespace: 'default', name: 'db' },
+    };
+    const snap = MeshSnapshot.build({ configs: bookinfoSnapshot(dr('db', '\n  host: db.example.internal\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}')).configsOfKind('DestinationRule'), services: [...BOOKINFO_SERVICES, db], workloads: BOOKINFO_WORKLOADS, mesh: DEFAULT_MESH_CONFIG }, 1);
+    const c = cluster(snap, 'outbound|5432||db.example.internal');
+    expect(upstreamTls(c.transportSocket).commonTlsContext?.combinedValidationContext?.defaultValidationContext.matchSubjectAltNames).toEqual([
+      { exact: 'spiffe://cluster.local/ns/default/sa/db' },
+      { exact: 'spiffe://legacy.example/db' },
+    ]);
+  });
+
   it('DISABLE: plaintext even to sidecars', () => {
     const c = cluster(bookinfoSnapshot(dr('reviews', '\n  host: reviews\n  trafficPolicy: {tls: {mode: DISABLE}}')), REVIEWS);
     expect([c.transportSocket, c.transportSocketMatches]).toEqual([undefined, undefined]);

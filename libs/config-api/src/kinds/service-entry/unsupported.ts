@@ -3,5 +3,4 @@ import type { UnsupportedField } from '../../core/kind-module';
 /** ServiceEntry fields the Mizzen data plane parses but does not implement yet: Galley warns with their path. */
 export const serviceEntryUnsupportedFields: readonly UnsupportedField[] = [
   { path: 'addresses', reason: 'local mode routes by host name, not by virtual IP' },
-  { path: 'subjectAltNames', reason: 'verified with mTLS (issue 4)' },
 ];

@@ -6,11 +6,12 @@ import { spiffeId } from './tls-context';
 const memo = new WeakMap<MeshSnapshot, Map<string, readonly string[]>>();
 
 /**
- * The SPIFFE identities of a service's endpoints, `spiffe://<trustDomain>/ns/<ns>/sa/<sa>`, sorted
- * and unique: the SANs auto mTLS (and ISTIO_MUTUAL without `subjectAltNames`) accepts from the
- * service's servers (Istio `PushContext.ServiceAccounts`). The endpoints of a service are in its
- * namespace (selected workloads) or declared by it (ServiceEntry endpoints); endpoints without a
- * service account add nothing.
+ * The SPIFFE identities of a service's endpoints, `spiffe://<trustDomain>/ns/<ns>/sa/<sa>`, plus a
+ * ServiceEntry's `subjectAltNames`, sorted and unique: the SANs auto mTLS (and ISTIO_MUTUAL without
+ * DestinationRule `subjectAltNames`) accepts from the service's servers (Istio
+ * `PushContext.ServiceAccounts`, which appends the ServiceEntry's SANs). The endpoints of a
+ * service are in its namespace (selected workloads) or declared by it (ServiceEntry endpoints);
+ * endpoints without a service account add nothing.
  */
 export function serviceIdentities(snapshot: MeshSnapshot, svc: Service): readonly string[] {
   let bySvc = memo.get(snapshot);
@@ -22,7 +23,7 @@ export function serviceIdentities(snapshot: MeshSnapshot, svc: Service): readonl
   for (const port of svc.ports.slice(0, 1)) {
     for (const e of snapshot.endpoints(svc, port)) if (e.serviceAccount) accounts.add(e.serviceAccount);
   }
-  const ids = Object.freeze([...accounts].map((sa) => spiffeId(snapshot.mesh.trustDomain, svc.namespace, sa)).sort());
+  const ids = Object.freeze([...new Set([...[...accounts].map((sa) => spiffeId(snapshot.mesh.trustDomain, svc.namespace, sa)), ...(svc.subjectAltNames ?? [])])].sort());
   bySvc.set(key, ids);
   return ids;
 }
