@@ -21,6 +21,8 @@ export interface RetryPolicy {
   perTryIdleTimeout?: Duration;
   /** e.g. envoy.retry_host_predicates.previous_hosts: retry on a different host. */
   retryHostPredicate?: Array<{ name: string; typedConfig?: Any }>;
+  /** e.g. envoy.retry_priorities.previous_priorities: retries move to priorities not tried yet. */
+  retryPriority?: { name: string; typedConfig?: Any };
   hostSelectionRetryMaxAttempts?: number;
   retriableStatusCodes?: number[];
   retryBackOff?: RetryBackOff;

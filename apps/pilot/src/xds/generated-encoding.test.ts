@@ -56,7 +56,7 @@ spec:
     fault:
       delay: {fixedDelay: 7s, percentage: {value: 50}}
       abort: {httpStatus: 500, percentage: {value: 10}}
-    retries: {attempts: 3, perTryTimeout: 2s, retryOn: "5xx,503,connect-failure", backoff: 50ms}
+    retries: {attempts: 3, perTryTimeout: 2s, retryOn: "5xx,503,connect-failure", backoff: 50ms, retryRemoteLocalities: true}
     timeout: 10s
     corsPolicy:
       allowOrigins: [{exact: "https://example.com"}, {regex: "https://.*[.]example[.]org"}]
@@ -160,6 +160,10 @@ describe('generated resources encode as Envoy protos', () => {
       if (type === 'sidecar') {
         expect(JSON.stringify(lds)).toContain('"transportProtocol":"raw_buffer"');
         expect(JSON.stringify(rds)).toContain('"allowOriginStringMatch"');
+        // retryRemoteLocalities: Envoy's previous_priorities retry priority, encoded with its proto.
+        const decodedRds = JSON.stringify(rds.map((r) => decodeAny(encodeAny(r.typeUrl, r.body)).body));
+        expect(decodedRds).toContain('"envoy.retry_priorities.previous_priorities"');
+        expect(decodedRds).toContain('"updateFrequency":2');
         expect(lds.map((l) => l.name)).toEqual(expect.arrayContaining(['outbound_tcp_5432', 'outbound_tls_8443']));
       }
     });

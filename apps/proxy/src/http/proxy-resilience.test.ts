@@ -65,6 +65,7 @@ describe('circuit breaking, outlier ejection and retries over loopback', () => {
           b.edsCluster('perconn', { maxRequestsPerConnection: { value: 2 } }),
           b.edsCluster('perconn1', { maxRequestsPerConnection: { value: 1 } }),
           b.edsCluster('mixed', { outlierDetection: { ...outlier, consecutive_5xx: { value: 1 } } }),
+          b.edsCluster('prio'),
         ],
         endpoints: [
           b.assignment('httpbin', [[httpbin.host, httpbin.port]]),
@@ -74,6 +75,14 @@ describe('circuit breaking, outlier ejection and retries over loopback', () => {
           b.assignment('perconn', [[counted.host, counted.port]]),
           b.assignment('perconn1', [[counted.host, counted.port]]),
           b.assignment('mixed', [['127.0.3.13', dead], [good.host, good.port]]),
+          // Locality failover: the failing host alone in priority 0, the good one in priority 1.
+          {
+            clusterName: 'prio',
+            endpoints: [
+              { locality: { zone: 'a' }, priority: 0, lbEndpoints: [{ endpoint: { address: { socketAddress: { address: bad.host, portValue: bad.port } } } }] },
+              { locality: { zone: 'b' }, priority: 1, lbEndpoints: [{ endpoint: { address: { socketAddress: { address: good.host, portValue: good.port } } } }] },
+            ],
+          },
         ],
         listeners: [b.listener('resilience', IP, PORT, { rds: 'r' })],
         routes: [
@@ -85,6 +94,17 @@ describe('circuit breaking, outlier ejection and retries over loopback', () => {
               b.routeTo('perconn1', { prefix: '/perconn1' }),
               b.routeTo('perconn', { prefix: '/perconn' }),
               b.routeTo('no-retries', { prefix: '/no-retries' }, { retryPolicy: { retryOn: '5xx', numRetries: { value: 2 } } }),
+              // Istio's retryRemoteLocalities: true (previous_priorities, update frequency 2) ...
+              b.routeTo('prio', { prefix: '/prio-remote' }, {
+                retryPolicy: {
+                  retryOn: '5xx',
+                  numRetries: { value: 2 },
+                  retryHostPredicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }],
+                  retryPriority: { name: 'envoy.retry_priorities.previous_priorities', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig', updateFrequency: 1 } },
+                },
+              }),
+              // ... and without it: retries stay in priority 0.
+              b.routeTo('prio', { prefix: '/prio-local' }, { retryPolicy: { retryOn: '5xx', numRetries: { value: 2 }, retryHostPredicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }] } }),
               b.routeTo('retry', { prefix: '/retry' }, {
                 retryPolicy: {
                   retryOn: '5xx',
@@ -177,6 +197,11 @@ describe('circuit breaking, outlier ejection and retries over loopback', () => {
     const s = rt.stats.scope('cluster', 'retry');
     expect(s.counter('upstream_rq_retry').value).toBe(badHits);
     expect(s.counter('upstream_rq_retry_success').value).toBe(badHits);
+  });
+
+  it('retry priority previous_priorities (retryRemoteLocalities): a retry moves to the next priority; without it retries stay local', async () => {
+    expect(await get('/prio-remote')).toMatchObject({ status: 200, body: 'good' });
+    expect((await get('/prio-local')).status).toBe(503);
   });
 
   it('max_retries: a retry past the circuit breaker is not made; the 503 stands, flagged UO', async () => {

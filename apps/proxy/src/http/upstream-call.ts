@@ -46,6 +46,9 @@ export class UpstreamCall {
   /** The route timeout (reason `timeout`). */
   private readonly global = new Cancellation();
   private readonly tried = new Set<string>();
+  private readonly attemptedPriorities = new Set<number>();
+  private attemptsMade = 0;
+  private excludedPriorities?: ReadonlySet<number>;
   private readonly startMs = Date.now();
 
   constructor(
@@ -122,11 +125,12 @@ export class UpstreamCall {
   private pickHost(): UpstreamHost | undefined {
     const p = this.o.retry;
     const exclude = p?.avoidPreviousHosts ? this.tried : undefined;
-    return this.o.cluster.pick({ destination: this.o.destination, exclude, maxAttempts: p?.hostSelectionMaxAttempts, hash: this.o.hash });
+    return this.o.cluster.pick({ destination: this.o.destination, exclude, maxAttempts: p?.hostSelectionMaxAttempts, hash: this.o.hash, excludePriorities: this.excludedPriorities });
   }
 
   private async attempt(host: UpstreamHost): Promise<Attempt> {
     this.tried.add(host.key);
+    this.notePriority(host);
     host.active++;
     host.total++;
     this.o.cluster.stats.counter('upstream_rq_total').inc();
@@ -148,6 +152,17 @@ export class UpstreamCall {
     const perTryTimedOut = result.kind === 'aborted' && perTry.cancelled;
     this.reportOutlier(host, result, perTryTimedOut);
     return { host, result, perTryTimedOut, outcome: this.outcomeOf(result, perTryTimedOut), dispose };
+  }
+
+  /**
+   * previous_priorities: the priorities of the attempts so far; every `update_frequency` attempts
+   * they become the set the next picks avoid (Envoy's PreviousPrioritiesRetryPriority).
+   */
+  private notePriority(host: UpstreamHost): void {
+    const every = this.o.retry?.previousPrioritiesUpdateFrequency ?? 0;
+    if (!every) return;
+    this.attemptedPriorities.add(host.endpoint.priority);
+    if (++this.attemptsMade % every === 0) this.excludedPriorities = new Set(this.attemptedPriorities);
   }
 
   /** The codec towards the cluster: as configured, or (use_downstream_protocol_config) the downstream's. */

@@ -39,6 +39,15 @@ describe('cluster balancer', () => {
     expect(tally(b)).toEqual({ a: 500, b: 500 });
   });
 
+  it('previous_priorities: a retry that excludes the priorities tried goes to the next one; excluding every level is ignored', () => {
+    const b = new ClusterBalancer([h('a'), h('b'), h('c', { priority: 1 }), h('d', { priority: 2 })], settings(), 1.4, seededRng(1));
+    const keys = (exclude: number[]) => new Set(Array.from({ length: 200 }, () => b.pick({ attempt: 0, excludePriorities: new Set(exclude) })?.key));
+    expect(keys([])).toEqual(new Set(['a', 'b']));
+    expect(keys([0])).toEqual(new Set(['c']));
+    expect(keys([0, 1])).toEqual(new Set(['d']));
+    expect(keys([0, 1, 2])).toEqual(new Set(['a', 'b']));
+  });
+
   it('fails over to priority 1 when priority 0 is down', () => {
     const hosts = [h('a', { health: 'UNHEALTHY' }), h('b', { health: 'UNHEALTHY' }), h('c', { priority: 1 }), h('d', { priority: 1 })];
     expect(tally(new ClusterBalancer(hosts, settings(), 1.4, seededRng(1)))).toEqual({ c: 500, d: 500 });

@@ -15,6 +15,8 @@ export interface BalancerPick {
   hash?: bigint;
   /** 0 for the first pick; more when a retry host predicate rejected earlier picks. */
   attempt: number;
+  /** Priorities a retry must avoid (previous_priorities): treated as without healthy hosts. */
+  excludePriorities?: ReadonlySet<number>;
 }
 
 type Source = 'healthy' | 'degraded' | 'all';
@@ -50,6 +52,7 @@ export class ClusterBalancer<H extends BalancedHost> {
   private readonly lbs = new Map<string, LoadBalancer<H>>();
   private readonly hashLbs = new Map<string, HashBalancer<H>>();
   private readonly localityPickers = new Map<string, LoadBalancer<LocalityBucket<H>> | null>();
+  private readonly excludedLoads = new Map<string, PriorityLoads>();
   /** One level, no degraded hosts, no localities, no hashing: the source never changes. */
   private readonly single?: LoadBalancer<H>;
 
@@ -84,8 +87,9 @@ export class ClusterBalancer<H extends BalancedHost> {
     if (!this.levels.length) return undefined;
     const hash = this.hashed ? (opts.hash ?? this.randomHash()) : undefined;
     const r = hash === undefined ? Math.floor(this.rng() * 100) : Number(hash % 100n);
-    const { priority, degraded } = choosePriority(this.loads, r);
-    const source: Source = this.loads.panic[priority] ? 'all' : degraded ? 'degraded' : 'healthy';
+    const loads = this.loadsExcluding(opts.excludePriorities);
+    const { priority, degraded } = choosePriority(loads, r);
+    const source: Source = loads.panic[priority] ? 'all' : degraded ? 'degraded' : 'healthy';
     if (hash !== undefined) return this.hashLb(priority, source).pick(hash, opts.attempt);
     const level = this.levels[priority];
     if (this.settings.localityWeighted && source !== 'all') {
@@ -93,6 +97,23 @@ export class ClusterBalancer<H extends BalancedHost> {
       if (bucket) return this.lb(`${priority}|${source}|${bucket.key}`, bucket.hosts).pick();
     }
     return this.lb(`${priority}|${source}`, level[source]).pick();
+  }
+
+  /**
+   * Priority loads with some levels treated as having no healthy or degraded host (Envoy's
+   * PreviousPrioritiesRetryPriority); when that would leave nothing, the exclusion is dropped, as
+   * Envoy resets it once every priority was tried.
+   */
+  private loadsExcluding(excluded: ReadonlySet<number> | undefined): PriorityLoads {
+    if (!excluded?.size || this.levels.length < 2) return this.loads;
+    const key = [...excluded].sort((a, b) => a - b).join(',');
+    let loads = this.excludedLoads.get(key);
+    if (!loads) {
+      const counts = this.levels.map((l, p) => (excluded.has(p) ? { total: l.all.length, healthy: 0, degraded: 0 } : { total: l.all.length, healthy: l.healthy.length, degraded: l.degraded.length }));
+      loads = counts.every((c, p) => excluded.has(p) || c.total === 0) ? this.loads : priorityLoads(counts, this.factor, this.settings.panicThreshold);
+      this.excludedLoads.set(key, loads);
+    }
+    return loads;
   }
 
   private randomHash(): bigint {

@@ -18,6 +18,8 @@ export interface PickContext {
   maxAttempts?: number;
   /** The request hash from the route's hash policies (RING_HASH / MAGLEV). */
   hash?: bigint;
+  /** Priorities to avoid (retry priority `previous_priorities`). */
+  excludePriorities?: ReadonlySet<number>;
 }
 
 export interface ClusterDeps {
@@ -157,7 +159,7 @@ export class EndpointCluster extends UpstreamCluster {
     const extra = ctx.exclude ? (ctx.maxAttempts ?? 1) : 0;
     let host: UpstreamHost | undefined;
     for (let attempt = 0; attempt <= extra; attempt++) {
-      host = this.balancer.pick({ hash: ctx.hash, attempt });
+      host = this.balancer.pick({ hash: ctx.hash, attempt, excludePriorities: ctx.excludePriorities });
       if (!host || !ctx.exclude?.has(host.key)) return host;
     }
     return host;

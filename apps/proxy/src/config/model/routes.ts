@@ -59,6 +59,11 @@ export interface RetryPolicy {
   /** Istio's `envoy.retry_host_predicates.previous_hosts`: avoid hosts already tried. */
   avoidPreviousHosts: boolean;
   hostSelectionMaxAttempts: number;
+  /**
+   * Envoy's `envoy.retry_priorities.previous_priorities` (Istio `retryRemoteLocalities`): every
+   * `n` attempts, the priorities already tried are excluded from the next picks; 0 = off.
+   */
+  previousPrioritiesUpdateFrequency: number;
 }
 
 export interface WeightedCluster {

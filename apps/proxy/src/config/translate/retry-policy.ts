@@ -22,9 +22,10 @@ const SUPPORTED: ReadonlySet<string> = new Set<RetryOn>([
 const INERT = new Set(['http3-post-connect-failure', 'reset-before-request', 'envoy-ratelimited']);
 
 const PREVIOUS_HOSTS = 'envoy.retry_host_predicates.previous_hosts';
+const PREVIOUS_PRIORITIES = 'envoy.retry_priorities.previous_priorities';
 
 /** Fields of RetryPolicy that @mizzen/xds-types does not (yet) declare. */
-type RetryPolicyBody = xds.RetryPolicy & { retryHostPredicate?: Array<{ name?: string }> };
+type RetryPolicyBody = xds.RetryPolicy & { retryHostPredicate?: Array<{ name?: string }>; retryPriority?: { name?: string; typedConfig?: { updateFrequency?: number } } };
 
 const isRetryOn = (s: string): s is RetryOn => SUPPORTED.has(s);
 
@@ -55,6 +56,14 @@ export function retryPolicy(p: RetryPolicyBody, path: string, issues: Issues): R
   predicates.forEach((pr, i) => {
     if (pr.name !== PREVIOUS_HOSTS) issues.warn(at(at(path, 'retryHostPredicate'), i), `retry host predicate "${pr.name}" is ignored`);
   });
+  const priority = p.retryPriority;
+  let previousPrioritiesUpdateFrequency = 0;
+  if (priority?.name === PREVIOUS_PRIORITIES) {
+    const f = priority.typedConfig?.updateFrequency ?? 0;
+    // Envoy requires update_frequency > 0.
+    if (!Number.isInteger(f) || f < 1) issues.error(at(path, 'retryPriority.typedConfig.updateFrequency'), 'must be a positive integer');
+    else previousPrioritiesUpdateFrequency = f;
+  } else if (priority) issues.warn(at(path, 'retryPriority'), `retry priority "${priority.name}" is ignored`);
   return {
     retryOn,
     numRetries: p.numRetries?.value ?? 1,
@@ -64,5 +73,6 @@ export function retryPolicy(p: RetryPolicyBody, path: string, issues: Issues): R
     backoffMaxMs: max,
     avoidPreviousHosts: predicates.some((pr) => pr.name === PREVIOUS_HOSTS),
     hostSelectionMaxAttempts: Math.max(1, p.hostSelectionRetryMaxAttempts ?? 1),
+    previousPrioritiesUpdateFrequency,
   };
 }

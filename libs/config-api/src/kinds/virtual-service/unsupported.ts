@@ -4,5 +4,4 @@ import type { UnsupportedField } from '../../core/kind-module';
 export const virtualServiceUnsupportedFields: readonly UnsupportedField[] = [
   { path: 'tcp[*].match[*].destinationSubnets', reason: 'local mode has no destination IPs; the route applies to every destination' },
   { path: 'tls[*].match[*].destinationSubnets', reason: 'local mode has no destination IPs; the route applies to every destination' },
-  { path: 'http[*].retries.retryRemoteLocalities', reason: 'retries stay in the locality the load balancer picks' },
 ];

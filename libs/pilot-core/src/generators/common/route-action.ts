@@ -28,6 +28,14 @@ export function toRetryPolicy(r: HTTPRetry | undefined, defaultAttempts: number)
   const policy: RetryPolicy = { ...base, numRetries: { value: r.attempts } };
   if (r.perTryTimeout) policy.perTryTimeout = toDuration(r.perTryTimeout);
   if (r.backoff) policy.retryBackOff = { baseInterval: toDuration(r.backoff) ?? { seconds: 0, nanos: 25_000_000 } };
+  // Istio: retryRemoteLocalities -> Envoy's previous_priorities retry priority (update frequency 2),
+  // so retries move to localities (priorities) not tried yet.
+  if (r.retryRemoteLocalities) {
+    policy.retryPriority = {
+      name: 'envoy.retry_priorities.previous_priorities',
+      typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig', updateFrequency: 2 },
+    };
+  }
   if (r.retryIgnorePreviousHosts === false) {
     delete policy.retryHostPredicate;
     delete policy.hostSelectionRetryMaxAttempts;
