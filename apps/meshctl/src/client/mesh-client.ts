@@ -1,5 +1,6 @@
 import { Bus } from '@mizzen/bus';
 import { type ApplyReply, CitadelRotateRoot, ConfigBucket, GalleyApply, GalleyDelete, GalleySecretApply, GalleySecretDelete, type RotateRequest, type SecretApplyReply, type SecretApplyRequest, SecretBucket, type SecretDeleteReply, type StoredConfig, type StoredSecret, TrustBucket, type TrustBundle } from '@mizzen/contracts';
+import { DEFAULT_STATE_DIR, resolveNatsUrl } from '../up/mesh-state-file';
 
 /** A stored secret as meshctl may show it: everything but the PEM material. */
 export type SecretInfo = Omit<StoredSecret, 'certChain' | 'privateKey' | 'caCert'> & { revision: number };
@@ -87,5 +88,18 @@ export class MeshClient {
 
   close(): Promise<void> {
     return this.bus.close();
+  }
+}
+
+/**
+ * Runs `fn` with a client of the mesh at `--nats` (else NATS_URL, else the local mesh's state
+ * file), and closes it afterwards.
+ */
+export async function withMeshClient<T>(natsFlag: string | undefined, fn: (c: MeshClient) => Promise<T>): Promise<T> {
+  const client = await MeshClient.connect(resolveNatsUrl(natsFlag, DEFAULT_STATE_DIR));
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
   }
 }

@@ -1,7 +1,6 @@
 import type { TrustBundle } from '@mizzen/contracts';
 import type { Command } from 'commander';
-import { MeshClient } from '../client/mesh-client';
-import { DEFAULT_STATE_DIR, resolveNatsUrl } from '../up/mesh-state-file';
+import { withMeshClient } from '../client/mesh-client';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 };
@@ -24,23 +23,17 @@ export function formatBundle(b: TrustBundle): string[] {
 /** `meshctl ca roots` and `meshctl ca rotate-root`: the mesh CA's trust bundle and its rotation. */
 export function registerCa(program: Command): void {
   const ca = program.command('ca').description("the mesh CA (Citadel): its trust bundle and root rotation");
-  const connect = (nats?: string) => MeshClient.connect(resolveNatsUrl(nats, DEFAULT_STATE_DIR));
   ca.command('roots')
     .description('show the trust bundle every proxy receives: active, pending and retiring roots')
     .option('--nats <url>', 'NATS URL')
     .action(async (o: { nats?: string }) => {
-      const c = await connect(o.nats);
-      try {
-        const b = await c.trustBundle();
-        if (!b) {
-          console.error('error: no trust bundle published (is Citadel running?)');
-          process.exitCode = 1;
-          return;
-        }
-        for (const l of formatBundle(b)) console.log(l);
-      } finally {
-        await c.close();
+      const b = await withMeshClient(o.nats, (c) => c.trustBundle());
+      if (!b) {
+        console.error('error: no trust bundle published (is Citadel running?)');
+        process.exitCode = 1;
+        return;
       }
+      for (const l of formatBundle(b)) console.log(l);
     });
   ca.command('rotate-root')
     .description('rotate the self-signed root: the new root is trusted everywhere first, signs after the activation delay; the old one retires after the grace period')
@@ -50,12 +43,7 @@ export function registerCa(program: Command): void {
     .action(async (o: { activationDelay?: string; gracePeriod?: string; nats?: string }) => {
       const activationDelaySeconds = o.activationDelay === undefined ? undefined : parseSeconds('--activation-delay', o.activationDelay, true);
       const gracePeriodSeconds = o.gracePeriod === undefined ? undefined : parseSeconds('--grace-period', o.gracePeriod, false);
-      const c = await connect(o.nats);
-      try {
-        const b = await c.rotateRoot({ activationDelaySeconds, gracePeriodSeconds });
-        for (const l of formatBundle(b)) console.log(l);
-      } finally {
-        await c.close();
-      }
+      const b = await withMeshClient(o.nats, (c) => c.rotateRoot({ activationDelaySeconds, gracePeriodSeconds }));
+      for (const l of formatBundle(b)) console.log(l);
     });
 }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { MeshClient } from '../client/mesh-client';
-import { DEFAULT_STATE_DIR, resolveNatsUrl } from '../up/mesh-state-file';
+import { withMeshClient } from '../client/mesh-client';
 import { KIND_NAMES, resolveKind } from './kinds';
 import { printReply } from './report';
 import { deleteSecret, getSecrets } from './secrets';
@@ -11,15 +10,6 @@ import { deleteSecret, getSecrets } from './secrets';
 const SECRET_KINDS = new Set(['secret', 'secrets']);
 
 const readInput = (file: string): string => (file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8'));
-
-async function withClient<T>(natsFlag: string | undefined, fn: (c: MeshClient) => Promise<T>): Promise<T> {
-  const client = await MeshClient.connect(resolveNatsUrl(natsFlag, DEFAULT_STATE_DIR));
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
-  }
-}
 
 /** `meshctl apply -f FILE`, `meshctl delete -f FILE` / `delete secret NAME`, `meshctl get KIND [NAME]` (KIND `secrets` too). */
 export function registerConfigCommands(program: Command): void {
@@ -32,7 +22,7 @@ export function registerConfigCommands(program: Command): void {
     .option('--nats <url>', 'NATS URL (default: NATS_URL, or the local mesh started by meshctl up)')
     .action(async (o: { filename: string[]; namespace: string; dryRun?: boolean; nats?: string }) => {
       const text = o.filename.map(readInput).join('\n---\n');
-      const reply = await withClient(o.nats, (c) => c.apply(text, 'api', o.namespace, !!o.dryRun));
+      const reply = await withMeshClient(o.nats, (c) => c.apply(text, 'api', o.namespace, !!o.dryRun));
       process.exitCode = printReply(reply, console.log, console.error, !!o.dryRun);
     });
   program
@@ -50,7 +40,7 @@ export function registerConfigCommands(program: Command): void {
       }
       if (!o.filename) throw new Error("required option '-f, --filename <file...>' not specified");
       const text = o.filename.map(readInput).join('\n---\n');
-      const reply = await withClient(o.nats, (c) => c.delete(text, o.namespace));
+      const reply = await withMeshClient(o.nats, (c) => c.delete(text, o.namespace));
       process.exitCode = printReply(reply, console.log, console.error);
     });
   program
@@ -70,7 +60,7 @@ export function registerConfigCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const items = await withClient(o.nats, (c) => c.get(kind, o.allNamespaces ? undefined : o.namespace, name));
+      const items = await withMeshClient(o.nats, (c) => c.get(kind, o.allNamespaces ? undefined : o.namespace, name));
       if (name && items.length === 0) {
         console.error(`error: ${kind.toLowerCase()} "${name}" not found in namespace ${o.namespace}`);
         process.exitCode = 1;

@@ -3,17 +3,7 @@ import path from 'node:path';
 import type { SecretApplyReply } from '@mizzen/contracts';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { MeshClient, type SecretInfo } from '../client/mesh-client';
-import { DEFAULT_STATE_DIR, resolveNatsUrl } from '../up/mesh-state-file';
-
-async function withClient<T>(natsFlag: string | undefined, fn: (c: MeshClient) => Promise<T>): Promise<T> {
-  const client = await MeshClient.connect(resolveNatsUrl(natsFlag, DEFAULT_STATE_DIR));
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
-  }
-}
+import { type SecretInfo, withMeshClient } from '../client/mesh-client';
 
 /** kubectl's `--from-file=[key=]path`: the key defaults to the file's base name. */
 export function parseFromFile(spec: string): { key: string; file: string } {
@@ -52,7 +42,7 @@ export function secretsTable(items: readonly SecretInfo[]): string[] {
 
 /** `meshctl get secrets [NAME]` (called by `get` for the kinds `secret`/`secrets`). */
 export async function getSecrets(name: string | undefined, o: { namespace: string; allNamespaces?: boolean; output: string; nats?: string }): Promise<void> {
-  const all = await withClient(o.nats, (c) => c.secrets(o.allNamespaces ? undefined : o.namespace));
+  const all = await withMeshClient(o.nats, (c) => c.secrets(o.allNamespaces ? undefined : o.namespace));
   const items = name ? all.filter((s) => s.name === name) : all;
   if (name && items.length === 0) {
     console.error(`error: secret "${name}" not found in namespace ${o.namespace}`);
@@ -66,7 +56,7 @@ export async function getSecrets(name: string | undefined, o: { namespace: strin
 
 /** `meshctl delete secret NAME -n NS` (called by `delete` for the kind `secret`). */
 export async function deleteSecret(name: string, o: { namespace: string; nats?: string }): Promise<void> {
-  const r = await withClient(o.nats, (c) => c.deleteSecret(o.namespace, name));
+  const r = await withMeshClient(o.nats, (c) => c.deleteSecret(o.namespace, name));
   if (r.outcome === 'deleted') console.log(`secret/${name} (namespace ${r.namespace}) deleted`);
   else {
     console.error(`error: secret "${name}" not found in namespace ${r.namespace}`);
@@ -82,7 +72,7 @@ export async function deleteSecret(name: string, o: { namespace: string; nats?: 
 export function registerCreateSecret(program: Command): void {
   const secret = program.command('create').description('create mesh objects (kubectl-style)').command('secret').description('create a credential for Gateway / DestinationRule credentialName');
   const send = async (name: string, o: { namespace: string; nats?: string }, type: 'tls' | 'generic', data: Record<string, string>) => {
-    const reply = await withClient(o.nats, (c) => c.applySecret({ name, namespace: o.namespace, type, data }));
+    const reply = await withMeshClient(o.nats, (c) => c.applySecret({ name, namespace: o.namespace, type, data }));
     process.exitCode = printSecretReply(reply, console.log, console.error);
   };
   secret
