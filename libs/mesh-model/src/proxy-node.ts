@@ -53,11 +53,20 @@ export interface ProxyNode {
   inbound: readonly InboundPort[];
   service?: string;
   /**
-   * The SPIFFE ID of the client certificate the xDS stream was opened with, verified by the
-   * transport (Pilot's mutual-TLS port); absent on the plaintext port. Never from node metadata:
-   * what the node claims is checked against it (Istio authenticates xDS clients the same way).
+   * The workload identity of the client certificate the xDS stream was opened with, verified by
+   * the transport (Pilot's mutual-TLS port) and parsed at that boundary; absent on the plaintext
+   * port. Never from node metadata: what the node claims is checked against it (Istio
+   * authenticates xDS clients the same way).
    */
-  peerIdentity?: string;
+  peerIdentity?: PeerIdentity;
+}
+
+/** A verified SPIFFE workload identity, `spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. */
+export interface PeerIdentity {
+  uri: string;
+  trustDomain: string;
+  namespace: string;
+  serviceAccount: string;
 }
 
 /** The xDS `Node` with its metadata Struct already converted to plain JSON. */

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { Bus } from '@mizzen/bus';
+import type { Bus } from '@mizzen/bus';
 import { SecretBucket, type StoredSecret } from '@mizzen/contracts';
 import { formatNodeId } from '@mizzen/mesh-model';
-import { freePort, type NatsServer, startNats, waitFor } from '@mizzen/testkit';
+import { waitFor } from '@mizzen/testkit';
 import { createAdsClient, type DiscoveryRequest, type DiscoveryResponseIn } from '@mizzen/xds-codec';
 import { TypeUrl } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOptions } from '../options';
-import { PilotService } from '../pilot.service';
-import { CITADEL_MAIN, controlPlaneCert, startCitadel } from '../testing/citadel';
+import type { PilotService } from '../pilot.service';
+import { CITADEL_MAIN, controlPlaneCert, type SecurePilot, startSecurePilot } from '../testing/citadel';
 
 /** One SotW ADS stream for SDS requests: mutual TLS with `cert` (Pilot's secure port), else plaintext. */
 class SdsStream {
@@ -68,9 +67,8 @@ const decoded = (r: DiscoveryResponseIn) =>
   });
 
 describe.skipIf(!fs.existsSync(CITADEL_MAIN))('Pilot SDS over ADS: gateway credentials from the mizzen-secrets bucket', () => {
-  let nats: NatsServer;
+  let mesh: SecurePilot;
   let bus: Bus;
-  let citadel: Awaited<ReturnType<typeof startCitadel>>;
   let pilot: PilotService;
   let target: string;
   let tls: { roots: string; cert: { chain: string; key: string } };
@@ -78,23 +76,23 @@ describe.skipIf(!fs.existsSync(CITADEL_MAIN))('Pilot SDS over ADS: gateway crede
   const kv = () => bus.openKv(SecretBucket.name, { history: SecretBucket.history });
 
   beforeAll(async () => {
-    nats = await startNats();
-    bus = await Bus.connect({ url: nats.url });
-    citadel = await startCitadel(nats.url, bus);
-    tls = { roots: citadel.roots, cert: await controlPlaneCert(bus, GATEWAY_ID) };
-    await (await kv()).put(SecretBucket.key(NS, 'httpbin-credential'), secret(NS, 'httpbin-credential', 'CERT-A', 'CA-A'));
-    await (await kv()).put(SecretBucket.key('default', 'app-credential'), secret('default', 'app-credential', 'CERT-X'));
-    await (await kv()).put(SecretBucket.key('istio-system', 'httpbin-credential'), secret('istio-system', 'httpbin-credential', 'CERT-I'));
-    pilot = new PilotService(parseOptions(['--nats', nats.url, '--grpc-port', '0', '--secure-grpc-port', String(await freePort()), '--debug-port', '0', '--id', 'pilot-sds-test'], {}), bus, (m) => logs.push(m));
-    await pilot.start();
+    mesh = await startSecurePilot({
+      id: 'pilot-sds-test',
+      log: (m) => logs.push(m),
+      seed: async (b) => {
+        bus = b;
+        await (await kv()).put(SecretBucket.key(NS, 'httpbin-credential'), secret(NS, 'httpbin-credential', 'CERT-A', 'CA-A'));
+        await (await kv()).put(SecretBucket.key('default', 'app-credential'), secret('default', 'app-credential', 'CERT-X'));
+        await (await kv()).put(SecretBucket.key('istio-system', 'httpbin-credential'), secret('istio-system', 'httpbin-credential', 'CERT-I'));
+      },
+    });
+    pilot = mesh.pilot;
+    tls = { roots: mesh.roots, cert: await controlPlaneCert(bus, GATEWAY_ID) };
     target = `127.0.0.1:${pilot.secureGrpcPort}`;
   }, 60_000);
 
   afterAll(async () => {
-    await pilot?.stop();
-    await bus?.close();
-    await citadel?.stop();
-    await nats?.stop();
+    await mesh?.stop();
   });
 
   it('serves the requested names a gateway may read, pushes a rotation, and leaves out other namespaces', async () => {

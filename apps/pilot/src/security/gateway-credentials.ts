@@ -49,7 +49,7 @@ export class GatewayCredentials implements CredentialLookup {
   /** The SDS resources a proxy subscribed to and may read. */
   current(proxy: ProxyNode, names: readonly string[] | undefined): XdsResource[] {
     const r = credentialSecretResources(this, proxy, names ?? []);
-    for (const n of r.denied) this.once(proxy, n, `SDS: proxy ${proxy.id} (${proxy.type}, namespace ${proxy.namespace}, identity ${proxy.peerIdentity ?? 'none: not on the mutual-TLS port'}) may not read ${n}: only gateways read credentials, only of their own namespace, with a verified identity there; left out`);
+    for (const n of r.denied) this.once(proxy, n, `SDS: proxy ${proxy.id} (${proxy.type}, namespace ${proxy.namespace}, identity ${proxy.peerIdentity?.uri ?? 'none: not on the mutual-TLS port'}) may not read ${n}: only gateways read credentials, only of their own namespace, with a verified identity there; left out`);
     for (const n of r.missing) this.once(proxy, n, `SDS: ${n} requested by ${proxy.id} does not exist in namespace ${proxy.namespace} (meshctl create secret -n ${proxy.namespace}); left out until it does`);
     return r.resources;
   }

@@ -1,16 +1,13 @@
 import fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { Bus } from '@mizzen/bus';
 import { formatNodeId } from '@mizzen/mesh-model';
 import { createCsr, createRootCa, exportPrivateKeyPem, generateKeyPair, parseCsr, signCsr } from '@mizzen/pki';
-import { freePort, type NatsServer, startNats } from '@mizzen/testkit';
 import { createAdsClient, type DiscoveryResponseIn } from '@mizzen/xds-codec';
 import { TypeUrl } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOptions } from '../options';
-import { PilotService } from '../pilot.service';
-import { CITADEL_MAIN, controlPlaneCert, startCitadel } from '../testing/citadel';
+import type { PilotService } from '../pilot.service';
+import { CITADEL_MAIN, controlPlaneCert, type SecurePilot, startSecurePilot } from '../testing/citadel';
 
 async function parsed(csr: string) {
   const r = await parseCsr(csr);
@@ -47,35 +44,27 @@ function firstCds(target: string, roots: string, cert?: { chain: string; key: st
 
 /** Pilot's TLS xDS port with a certificate from a real Citadel process, verified like a proxy does. */
 describe.skipIf(!fs.existsSync(CITADEL_MAIN))('Pilot secure xDS port', () => {
-  let nats: NatsServer;
-  let citadel: Awaited<ReturnType<typeof startCitadel>>;
-  let bus: Bus;
+  let mesh: SecurePilot;
   let pilot: PilotService;
   let root: string;
   let client: { chain: string; key: string };
 
   beforeAll(async () => {
-    nats = await startNats();
-    bus = await Bus.connect({ url: nats.url });
-    citadel = await startCitadel(nats.url, bus);
-    root = citadel.roots;
-    client = await controlPlaneCert(bus, 'spiffe://cluster.local/ns/mizzen-system/sa/probe');
-    pilot = new PilotService(parseOptions(['--nats', nats.url, '--grpc-port', '0', '--debug-port', '0', '--secure-grpc-port', String(await freePort()), '--id', 'pilot-tls-test'], {}), bus, () => {});
-    await pilot.start();
+    mesh = await startSecurePilot({ id: 'pilot-tls-test' });
+    pilot = mesh.pilot;
+    root = mesh.roots;
+    client = await controlPlaneCert(mesh.bus, 'spiffe://cluster.local/ns/mizzen-system/sa/probe');
   }, 60_000);
 
   afterAll(async () => {
-    await pilot?.stop();
-    await bus?.close();
-    await citadel?.stop();
-    await nats?.stop();
+    await mesh?.stop();
   });
 
   it('serves ADS over mutual TLS with a Citadel-signed SPIFFE certificate that chains to the mesh root', async () => {
     const r = await firstCds(`127.0.0.1:${pilot.secureGrpcPort}`, root, client);
     expect(r.typeUrl).toBe(TypeUrl.Cluster);
     // The stream's identity is the client certificate's, verified by the transport.
-    expect(pilot.xds.registry.all().some((c) => c.proxy.peerIdentity === 'spiffe://cluster.local/ns/mizzen-system/sa/probe')).toBe(true);
+    expect(pilot.xds.registry.all().some((c) => c.proxy.peerIdentity?.uri === 'spiffe://cluster.local/ns/mizzen-system/sa/probe')).toBe(true);
   });
 
   it('refuses a client without a certificate, or with one from another CA', async () => {

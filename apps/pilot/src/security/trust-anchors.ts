@@ -8,7 +8,6 @@ import type { ResourceCache } from '../xds/resource-cache';
  * encoded once per bundle. Empty (no extra anchors) until Citadel has published a bundle.
  */
 export class TrustAnchors {
-  private roots: readonly string[] = [];
   private resource: XdsResource = proxyConfigResource([]);
   private encoded: Generated;
 
@@ -31,13 +30,13 @@ export class TrustAnchors {
     const before = this.encoded.version;
     const encoded = new Generated([this.encoder.encode(next)]);
     if (encoded.version === before) return false;
-    this.roots = roots;
     this.resource = next;
     this.encoded = encoded;
     return true;
   }
 
+  /** How many anchors are served. */
   get count(): number {
-    return this.roots.length;
+    return (this.resource.body as { caCertificatesPem?: string[] }).caCertificatesPem?.length ?? 0;
   }
 }

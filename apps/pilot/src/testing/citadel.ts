@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Bus } from '@mizzen/bus';
+import { Bus } from '@mizzen/bus';
 import { CitadelSign, TrustBucket } from '@mizzen/contracts';
 import { createCsr, exportPrivateKeyPem, generateKeyPair } from '@mizzen/pki';
-import { freePort, type RunningProcess, spawnProcess } from '@mizzen/testkit';
+import { freePort, type NatsServer, type RunningProcess, spawnProcess, startNats } from '@mizzen/testkit';
+import { parseOptions } from '../options';
+import { PilotService } from '../pilot.service';
 
 /** Citadel's built entry point (`npx tsc -b apps/citadel`). */
 export const CITADEL_MAIN = path.resolve(__dirname, '../../../citadel/dist/main.js');
@@ -30,4 +32,36 @@ export async function controlPlaneCert(bus: Bus, uri: string): Promise<{ chain: 
   const key = await generateKeyPair();
   const reply = await bus.request(CitadelSign, { csr: await createCsr(key, { uris: [uri] }), requester: 'pilot-test' });
   return { chain: reply.certChain.slice(0, -1).join(''), key: await exportPrivateKeyPem(key) };
+}
+
+/** A real NATS, Citadel process and in-process Pilot with its mutual-TLS port, as a mesh runs them. */
+export interface SecurePilot {
+  nats: NatsServer;
+  bus: Bus;
+  pilot: PilotService;
+  /** The mesh trust bundle (PEM) the secure port's client certificates must chain to. */
+  roots: string;
+  stop(): Promise<void>;
+}
+
+/** Starts {@link SecurePilot}; `seed` runs against the bus before Pilot starts (KV contents). */
+export async function startSecurePilot(o: { id: string; log?: (m: string) => void; seed?: (bus: Bus) => Promise<void> }): Promise<SecurePilot> {
+  const nats = await startNats();
+  const bus = await Bus.connect({ url: nats.url });
+  const citadel = await startCitadel(nats.url, bus);
+  await o.seed?.(bus);
+  const pilot = new PilotService(parseOptions(['--nats', nats.url, '--grpc-port', '0', '--secure-grpc-port', String(await freePort()), '--debug-port', '0', '--id', o.id], {}), bus, o.log ?? (() => {}));
+  await pilot.start();
+  return {
+    nats,
+    bus,
+    pilot,
+    roots: citadel.roots,
+    stop: async () => {
+      await pilot.stop();
+      await bus.close();
+      await citadel.stop();
+      await nats.stop();
+    },
+  };
 }

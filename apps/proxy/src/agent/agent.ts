@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { TypeUrl } from '@mizzen/xds-types';
 import { startAdmin } from '../admin';
 import { stdoutSink } from '../http';
 import { type AppliedHook, ProxyRuntime, registerXdsHandlers, runtimeReady } from '../runtime';
@@ -7,7 +8,7 @@ import { WorkerPool } from '../workers/worker-pool';
 import { AdsClient, type AdsConnector } from '../xds-client';
 import { CertAgent } from './cert-agent/cert-agent';
 import { MeshTrust } from './cert-agent/mesh-trust';
-import { PCDS_TYPE_URL, pcdsHandler } from './cert-agent/pcds-handler';
+import { pcdsHandler } from './cert-agent/pcds-handler';
 import { PROXY_VERSION, buildNode } from './node';
 import type { AgentOptions } from './options';
 import { pilotConnector } from './pilot-transport';
@@ -81,7 +82,7 @@ export class Agent {
     const pool = this.workers;
     const forward: AppliedHook | undefined = pool && ((res, subscribed) => pool.forwardXds(res, subscribed));
     // With a certificate agent, subscribe to Istio's PCDS first: Pilot's trust anchors join ROOTCA.
-    if (trust) this.client.register(PCDS_TYPE_URL, pcdsHandler(trust, deps.log), true);
+    if (trust) this.client.register(TypeUrl.ProxyConfig, pcdsHandler(trust, deps.log), true);
     registerXdsHandlers(this.client, this.runtime, forward);
     this.watch();
   }

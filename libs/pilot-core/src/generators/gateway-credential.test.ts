@@ -99,7 +99,8 @@ describe('credential SDS resources (SecretGen)', () => {
   });
 
   /** The gateway as Pilot sees it on the mutual-TLS port: its certificate's SPIFFE ID. */
-  const VERIFIED_GATEWAY = { ...GATEWAY_PROXY, peerIdentity: 'spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway' };
+  const id = (namespace: string) => ({ uri: `spiffe://cluster.local/ns/${namespace}/sa/istio-ingressgateway`, trustDomain: 'cluster.local', namespace, serviceAccount: 'istio-ingressgateway' });
+  const VERIFIED_GATEWAY = { ...GATEWAY_PROXY, peerIdentity: id('istio-system') };
 
   it("serves a gateway its namespace's certificates and CAs (a -cacert secret first, else the secret's ca.crt)", () => {
     const r = credentialSecretResources(lookup, VERIFIED_GATEWAY, ['kubernetes://other-cacert', 'kubernetes://httpbin-credential-cacert', 'kubernetes://httpbin-credential', 'kubernetes://other']);
@@ -119,7 +120,8 @@ describe('credential SDS resources (SecretGen)', () => {
     const sidecar = credentialSecretResources(lookup, PRODUCTPAGE_PROXY, ['kubernetes://app-credential']);
     expect(sidecar).toEqual({ resources: [], denied: ['kubernetes://app-credential'], missing: [] });
     // A node claiming istio-system on a plaintext stream, or with another namespace's certificate.
-    for (const peerIdentity of [undefined, 'spiffe://cluster.local/ns/default/sa/istio-ingressgateway', 'spiffe://cluster.local/ns/istio-system']) {
+    // (A URI that is not a workload ID never becomes a peerIdentity: apps/pilot parses it at the boundary.)
+    for (const peerIdentity of [undefined, id('default')]) {
       const claimed = credentialSecretResources(lookup, { ...GATEWAY_PROXY, peerIdentity }, ['kubernetes://httpbin-credential']);
       expect(claimed).toEqual({ resources: [], denied: ['kubernetes://httpbin-credential'], missing: [] });
     }

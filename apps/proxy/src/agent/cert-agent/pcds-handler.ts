@@ -11,7 +11,6 @@ import type { MeshTrust } from './mesh-trust';
  * bundle stays as it was; otherwise the anchors join ROOTCA.
  */
 export function pcdsHandler(trust: MeshTrust, log: (msg: string) => void): TypeHandler {
-  let last = '';
   return {
     apply: (res) => {
       const roots: string[] = [];
@@ -32,12 +31,9 @@ export function pcdsHandler(trust: MeshTrust, log: (msg: string) => void): TypeH
         }
       }
       trust.setConfigRoots(roots);
-      const summary = `${roots.length} trust anchor(s)`;
-      if (summary !== last || roots.length) log(`PCDS ${JSON.stringify(res.versionInfo)}: ${summary} from Pilot added to ROOTCA`);
-      last = summary;
+      // Pilot pushes PCDS only when the bundle changes: one line per rotation step.
+      log(`PCDS ${JSON.stringify(res.versionInfo)}: ${roots.length} trust anchor(s) from Pilot added to ROOTCA`);
       return undefined;
     },
   };
 }
-
-export const PCDS_TYPE_URL = TypeUrl.ProxyConfig;

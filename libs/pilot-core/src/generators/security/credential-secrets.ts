@@ -25,11 +25,6 @@ export interface CredentialSecretsResult {
   missing: string[];
 }
 
-/** The namespace of a SPIFFE ID `spiffe://<td>/ns/<ns>/sa/<sa>`; undefined for anything else. */
-function identityNamespace(id: string | undefined): string | undefined {
-  return id ? /^spiffe:\/\/[^/]+\/ns\/([^/]+)\/sa\/[^/]+$/.exec(id)?.[1] : undefined;
-}
-
 const inline = (pem: string) => ({ inlineBytes: Buffer.from(pem, 'utf8').toString('base64') });
 
 /** The body of one SDS resource, or undefined when the secret lacks that part (Istio `GetCertInfo` / `GetCaCert`). */
@@ -62,7 +57,7 @@ export function credentialSecretResources(lookup: CredentialLookup, proxy: Proxy
       out.missing.push(n);
       continue;
     }
-    if (proxy.type !== 'router' || ref.namespace !== proxy.namespace || identityNamespace(proxy.peerIdentity) !== ref.namespace) {
+    if (proxy.type !== 'router' || ref.namespace !== proxy.namespace || proxy.peerIdentity?.namespace !== ref.namespace) {
       out.denied.push(n);
       continue;
     }
