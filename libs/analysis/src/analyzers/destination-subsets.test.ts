@@ -20,4 +20,10 @@ describe('virtualservice.DestinationRuleAnalyzer (IST0101 host+subset)', () => {
       'Error [IST0101] (VirtualService frontend/reviews) Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v2"',
     ]);
   });
+
+  it('counts subsets of workload-selected DestinationRules in the VirtualService namespace only', () => {
+    expect(run(destinationSubsetAnalyzer, 'destination-subsets.workload-selector.yaml', bookinfo)).toEqual([
+      'Error [IST0101] (VirtualService frontend/reviews) Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v4"',
+    ]);
+  });
 });

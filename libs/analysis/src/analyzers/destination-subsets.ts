@@ -26,8 +26,10 @@ function analyzeVirtualService(ctx: AnalysisContext, vs: VirtualService): Messag
     const subset = d.destination.subset;
     if (!subset) return [];
     const ns = vs.metadata.namespace;
-    const dr = ctx.destinationRuleFor(resolveHost(d.destination.host, ns), ns);
-    if (dr?.spec.subsets?.some((s) => s.name === subset)) return [];
+    const host = resolveHost(d.destination.host, ns);
+    // The catch-all rule, or one that applies to some workloads of the VirtualService's namespace.
+    const rules = [ctx.destinationRuleFor(host, ns), ...ctx.workloadDestinationRules(host, ns)];
+    if (rules.some((dr) => dr?.spec.subsets?.some((s) => s.name === subset))) return [];
     return [msg.referencedResourceNotFound(refOf(vs), reftype, `${d.destination.host}+${subset}`, `${d.path}.subset`)];
   };
   return [

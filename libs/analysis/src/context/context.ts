@@ -36,8 +36,10 @@ export interface AnalysisContext {
   servicesMatching(pattern: string, clientNamespace: string): Service[];
   /** A Gateway by `namespace/name`. */
   gateway(qualifiedName: string): Gateway | undefined;
-  /** The DestinationRule that applies to `fqdn` for clients in `clientNamespace`, with Pilot's precedence. */
+  /** The DestinationRule that applies to `fqdn` for clients in `clientNamespace`, with Pilot's precedence (rules without a workloadSelector). */
   destinationRuleFor(fqdn: string, clientNamespace: string): DestinationRule | undefined;
+  /** DestinationRules of `namespace` for `fqdn` that apply only to the workloads their `workloadSelector` selects. */
+  workloadDestinationRules(fqdn: string, namespace: string): DestinationRule[];
   /**
    * Labels of the instances behind a service: its inline endpoints, or the workloads its selector
    * picks; undefined when unknowable (a selector while the running workloads are not known).
@@ -80,7 +82,7 @@ export function buildContext(input: AnalysisInput): AnalysisContext {
     gateway: (name) => gatewaysByName.get(name),
     destinationRuleFor(fqdn, clientNamespace) {
       const hostOf = (dr: DestinationRule): string => resolveHost(dr.spec.host, dr.metadata.namespace);
-      const candidates = destinationRules.filter((dr) => isVisible(dr.spec.exportTo, dr.metadata.namespace, clientNamespace) && hostsOverlap(hostOf(dr), fqdn));
+      const candidates = destinationRules.filter((dr) => !dr.spec.workloadSelector && isVisible(dr.spec.exportTo, dr.metadata.namespace, clientNamespace) && hostsOverlap(hostOf(dr), fqdn));
       const serviceNamespace = services.find((s) => s.hostname === fqdn)?.namespace;
       // Pilot's precedence: the client's namespace, then the service's, then any; exact host before wildcard.
       const rank = (dr: DestinationRule): number => {
@@ -89,6 +91,9 @@ export function buildContext(input: AnalysisInput): AnalysisContext {
         return nsRank * 2 + (hostOf(dr) === fqdn ? 0 : 1);
       };
       return [...candidates].sort((a, b) => rank(a) - rank(b))[0];
+    },
+    workloadDestinationRules(fqdn, namespace) {
+      return destinationRules.filter((dr) => dr.spec.workloadSelector && dr.metadata.namespace === namespace && hostsOverlap(resolveHost(dr.spec.host, namespace), fqdn));
     },
     instanceLabels(service) {
       if (service.endpoints) return service.endpoints.map((e) => e.labels ?? {});

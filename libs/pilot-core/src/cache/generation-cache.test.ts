@@ -92,7 +92,21 @@ spec:
   rules: [{to: [{operation: {paths: [/admin]}}]}]
 `;
 
-const ALL_YAML = [DRS, GATEWAY_YAML, SCOPED_SIDECAR, SOURCE_LABELS_VS, SECURITY].join('\n---\n');
+/** A DestinationRule only for proxies labelled app=details-client (a subset and a hash policy). */
+const SELECTED_DR = `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: details-for-clients, namespace: default}
+spec:
+  host: details
+  workloadSelector: {matchLabels: {app: details-client}}
+  trafficPolicy:
+    loadBalancer: {consistentHash: {httpHeaderName: x-user}}
+  subsets:
+  - {name: v1, labels: {version: v1}}
+`;
+
+const ALL_YAML = [DRS, GATEWAY_YAML, SCOPED_SIDECAR, SOURCE_LABELS_VS, SECURITY, SELECTED_DR].join('\n---\n');
 
 const snapshotOf = (yaml: string, workloads: readonly Workload[] = WORKLOADS, version = 1): MeshSnapshot =>
   MeshSnapshot.build({ configs: configsFromYaml(yaml), services: BOOKINFO_SERVICES, workloads, mesh: DEFAULT_MESH_CONFIG }, version);
@@ -123,6 +137,8 @@ const SIDECARS: Record<string, ProxyNode> = {
   'Sidecar-scoped (app=productpage)': { ...BASE, labels: { app: 'productpage', version: 'v1' } },
   'sourceLabels version=v2': { ...BASE, labels: { app: 'ratings-client', version: 'v2' } },
   'other namespace': { ...BASE, namespace: 'other' },
+  'DestinationRule workloadSelector app=details-client': { ...BASE, labels: { app: 'details-client', version: 'v1' } },
+  'other namespace, app=details-client': { ...BASE, namespace: 'other', labels: { app: 'details-client', version: 'v1' } },
   'inbound port': { ...BASE, inbound: PRODUCTPAGE_PROXY.inbound },
   'inbound port, app=productpage (DENY policy)': { ...BASE, labels: { app: 'productpage', version: 'v1' }, inbound: PRODUCTPAGE_PROXY.inbound },
   'inbound port, app=reviews (STRICT mTLS)': { ...BASE, labels: { app: 'reviews', version: 'v1' }, inbound: PRODUCTPAGE_PROXY.inbound },
@@ -188,6 +204,21 @@ describe('GenerationCache keys', () => {
     const { cache } = rawCache();
     const hosts = (r: XdsResource[]) => new Set(r.map((c) => c.name.split('|')[3]).filter(Boolean));
     expect(hosts(cache.get(snapshot, scoped, TypeUrl.Cluster, undefined))).toEqual(new Set(['details.default.svc.cluster.local', 'reviews.default.svc.cluster.local']));
+  });
+
+  it('two proxies that differ in a DestinationRule workloadSelector match do not share CDS or RDS', () => {
+    const snapshot = snapshotOf(ALL_YAML);
+    const selected = SIDECARS['DestinationRule workloadSelector app=details-client'];
+    const { cache } = rawCache();
+    const subset = 'outbound|9080|v1|details.default.svc.cluster.local';
+    const clusters = (p: ProxyNode) => cache.get(snapshot, p, TypeUrl.Cluster, undefined).map((c) => c.name);
+    expect(clusters(BASE)).not.toContain(subset);
+    expect(clusters(selected)).toContain(subset);
+    // Selector rules never apply across namespaces, whatever the labels.
+    expect(clusters(SIDECARS['other namespace, app=details-client'])).not.toContain(subset);
+    const routes = (p: ProxyNode) => JSON.stringify(cache.get(snapshot, p, TypeUrl.RouteConfiguration, ['http_proxy']));
+    expect(routes(selected)).toContain('x-user');
+    expect(routes(BASE)).not.toContain('x-user');
   });
 
   it('two proxies that differ in a VirtualService sourceLabels match do not share RDS', () => {

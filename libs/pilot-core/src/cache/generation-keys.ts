@@ -32,9 +32,11 @@ export const wholeProxyKey: GenerationKeyFn = (_s, proxy, names) => `${canonical
 
 /**
  * Sidecar CDS (generators/sidecar/clusters.ts): outbound clusters of servicesForProxy (namespace,
- * Sidecar scope), DestinationRules as seen from the namespace, and the inbound clusters.
+ * Sidecar scope), DestinationRules as seen from the proxy (namespace, matching workloadSelectors),
+ * and the inbound clusters.
  */
-const sidecarClustersKey: GenerationKeyFn = (s, proxy) => ['cds', proxy.namespace, sidecarIdentity(s, proxy), canonical(proxy.inbound)].join('\0');
+const sidecarClustersKey: GenerationKeyFn = (s, proxy) =>
+  ['cds', proxy.namespace, sidecarIdentity(s, proxy), ProxyLabelReads.of(s).ruleSelectorSignature(proxy.labels), canonical(proxy.inbound)].join('\0');
 
 /**
  * Sidecar RDS (generators/sidecar/routes.ts): virtual hosts of servicesForProxy (namespace,
@@ -42,7 +44,7 @@ const sidecarClustersKey: GenerationKeyFn = (s, proxy) => ['cds', proxy.namespac
  * VirtualServices visible from the namespace, and match `sourceLabels`/`sourceNamespace`.
  */
 const sidecarRoutesKey: GenerationKeyFn = (s, proxy, names) =>
-  ['rds', proxy.namespace, sidecarIdentity(s, proxy), ProxyLabelReads.of(s).sourceLabelsSignature(proxy.labels), namesPart(names)].join('\0');
+  ['rds', proxy.namespace, sidecarIdentity(s, proxy), ProxyLabelReads.of(s).sourceLabelsSignature(proxy.labels), ProxyLabelReads.of(s).ruleSelectorSignature(proxy.labels), namesPart(names)].join('\0');
 
 /**
  * EDS, one cluster (generators/common/eds.ts, shared by every proxy type): the DestinationRule as
@@ -50,7 +52,7 @@ const sidecarRoutesKey: GenerationKeyFn = (s, proxy, names) =>
  * `distribute` weights) and its values of the `failoverPriority` labels.
  */
 export const edsClusterKey = (s: MeshSnapshot, proxy: ProxyNode, cluster: string): string =>
-  ['eds', proxy.namespace, canonical(proxy.locality), ProxyLabelReads.of(s).failoverSignature(proxy.labels), cluster].join('\0');
+  ['eds', proxy.namespace, canonical(proxy.locality), ProxyLabelReads.of(s).failoverSignature(proxy.labels), ProxyLabelReads.of(s).ruleSelectorSignature(proxy.labels), cluster].join('\0');
 
 const KEYS: Readonly<Record<ProxyType, Partial<Record<ResourceTypeUrl, GenerationKeyFn>>>> = {
   sidecar: { [TypeUrl.Cluster]: sidecarClustersKey, [TypeUrl.RouteConfiguration]: sidecarRoutesKey },

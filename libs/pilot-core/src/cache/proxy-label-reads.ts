@@ -8,7 +8,9 @@ import type { MeshSnapshot } from '../snapshot/mesh-snapshot';
  * - VirtualService match `sourceLabels` (matchApplies in generators/common/mesh-routes.ts): only
  *   whether each selector matches the proxy counts;
  * - DestinationRule `localityLbSetting.failoverPriority` (byLabels in
- *   generators/common/locality-lb.ts): the proxy's values of the listed label keys count.
+ *   generators/common/locality-lb.ts): the proxy's values of the listed label keys count;
+ * - DestinationRule `workloadSelector` (MeshSnapshot.destinationRuleFor): only whether each
+ *   selector matches the proxy counts (the namespace is in every key already).
  * The walk is over the whole spec (every `sourceLabels` / `failoverPriority` wherever it sits:
  * http, tcp, tls matches, subsets, port-level settings), so a new place for them is covered.
  * Two proxies with equal {@link signature}s are indistinguishable to those reads.
@@ -16,6 +18,7 @@ import type { MeshSnapshot } from '../snapshot/mesh-snapshot';
 export class ProxyLabelReads {
   private readonly selectors: readonly Labels[];
   private readonly failoverKeys: readonly string[];
+  private readonly ruleSelectors: readonly Labels[];
 
   private constructor(configs: { vs: readonly AnyConfig[]; dr: readonly AnyConfig[] }) {
     const selectors = new Map<string, Labels>();
@@ -25,13 +28,17 @@ export class ProxyLabelReads {
       });
     }
     const keys = new Set<string>();
+    const ruleSelectors = new Map<string, Labels>();
     for (const dr of configs.dr) {
+      const sel = (dr.spec as { workloadSelector?: { matchLabels?: Labels } }).workloadSelector?.matchLabels;
+      if (sel) ruleSelectors.set(canonical(sel), sel);
       walk(dr.spec, 'failoverPriority', (v) => {
         if (Array.isArray(v)) for (const k of v) if (typeof k === 'string') keys.add(k);
       });
     }
     this.selectors = [...selectors.keys()].sort().map((k) => selectors.get(k) as Labels);
     this.failoverKeys = [...keys].sort();
+    this.ruleSelectors = [...ruleSelectors.keys()].sort().map((k) => ruleSelectors.get(k) as Labels);
   }
 
   private static readonly bySnapshot = new WeakMap<MeshSnapshot, ProxyLabelReads>();
@@ -47,10 +54,12 @@ export class ProxyLabelReads {
 
   /** Which `sourceLabels` selectors match `labels`, as a string ('' when the mesh uses none). */
   sourceLabelsSignature(labels: Labels): string {
-    if (this.selectors.length === 0) return '';
-    let s = '';
-    for (const sel of this.selectors) s += matchesSelector(labels, sel) ? '1' : '0';
-    return s;
+    return matchSignature(this.selectors, labels);
+  }
+
+  /** Which DestinationRule `workloadSelector`s match `labels` ('' when the mesh uses none). */
+  ruleSelectorSignature(labels: Labels): string {
+    return matchSignature(this.ruleSelectors, labels);
   }
 
   /** The proxy's values of every failoverPriority label key ('' when the mesh uses none). */
@@ -58,6 +67,12 @@ export class ProxyLabelReads {
     if (this.failoverKeys.length === 0) return '';
     return JSON.stringify(this.failoverKeys.map((k) => labels[k] ?? null));
   }
+}
+
+function matchSignature(selectors: readonly Labels[], labels: Labels): string {
+  let s = '';
+  for (const sel of selectors) s += matchesSelector(labels, sel) ? '1' : '0';
+  return s;
 }
 
 function walk(node: unknown, field: string, visit: (value: unknown) => void): void {

@@ -17,6 +17,9 @@ import { type SidecarScope, scopeAdmits, selectSidecar, sidecarScope } from './s
 import { isVisible } from './visibility';
 import { selectsWorkloads, WorkloadIndex } from './workload-index';
 
+/** What DestinationRule selection reads of the client proxy (a ProxyNode is one). */
+export type RuleClient = Pick<ProxyNode, 'namespace' | 'labels'>;
+
 export interface SnapshotInput {
   configs: readonly AnyConfig[];
   services: readonly Service[];
@@ -42,6 +45,8 @@ export class MeshSnapshot {
   private readonly sortedServices: readonly Service[];
   private readonly virtualServices: readonly VirtualService[];
   private readonly destinationRules: readonly DestinationRule[];
+  /** namespace -> DestinationRules with a `workloadSelector` there (they apply only in their namespace). */
+  private readonly selectorRulesByNamespace: ReadonlyMap<string, readonly DestinationRule[]>;
   private readonly gateways: readonly Gateway[];
   private readonly sidecars: readonly Sidecar[];
   private readonly workloads: WorkloadIndex;
@@ -66,6 +71,9 @@ export class MeshSnapshot {
       Object.freeze(input.configs.filter((c): c is Extract<AnyConfig, { kind: K }> => c.kind === k).sort(compareConfigs));
     this.virtualServices = ofKind('VirtualService');
     this.destinationRules = ofKind('DestinationRule');
+    const selectorRules = new Map<string, DestinationRule[]>();
+    for (const dr of this.destinationRules) if (dr.spec.workloadSelector) selectorRules.set(dr.metadata.namespace, [...(selectorRules.get(dr.metadata.namespace) ?? []), dr]);
+    this.selectorRulesByNamespace = selectorRules;
     this.gateways = ofKind('Gateway');
     this.sidecars = ofKind('Sidecar');
     this.workloads = new WorkloadIndex([...input.workloads].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)));
@@ -172,18 +180,36 @@ export class MeshSnapshot {
   }
 
   /**
-   * The DestinationRule for a host as seen from `clientNamespace`, with Istio's precedence: the
-   * client's namespace, then the service's namespace, then the root namespace; exact host before
-   * wildcard. https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
+   * The DestinationRule for a host as seen from a client proxy, as Istio's SidecarScope picks it
+   * for outbound traffic: a rule of the client's own namespace whose `workloadSelector` matches the
+   * client's labels wins (exact host before wildcard, then config order); otherwise the rules
+   * without a selector, with Istio's precedence: the client's namespace, then the service's
+   * namespace, then the root namespace; exact host before wildcard. Selector rules never apply
+   * across namespaces.
+   * https://istio.io/latest/docs/reference/config/networking/destination-rule/#DestinationRule (workloadSelector)
+   * https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
    */
-  destinationRuleFor(hostname: string, clientNamespace: string): DestinationRule | undefined {
+  destinationRuleFor(hostname: string, client: RuleClient): DestinationRule | undefined {
     if (this.destinationRules.length === 0) return undefined;
-    return this.memoized(`dr\0${clientNamespace}\0${hostname}`, () => this.findDestinationRule(hostname, clientNamespace));
+    const catchAll = this.memoized(`dr\0${client.namespace}\0${hostname}`, () => this.findDestinationRule(hostname, client.namespace));
+    const selected = this.selectorRulesByNamespace.get(client.namespace);
+    if (!selected) return catchAll;
+    const mine = this.mostSpecific(
+      selected.filter((dr) => matchesSelector(client.labels, dr.spec.workloadSelector?.matchLabels ?? {})),
+      hostname,
+    );
+    if (!mine) return catchAll;
+    // Istio takes the most specific host of the namespace first, then the selector: a catch-all
+    // rule of the client's namespace for the exact host beats a selected wildcard rule.
+    const exact = (dr: DestinationRule) => resolveHost(dr.spec.host, dr.metadata.namespace, this.mesh.domainSuffix) === hostname;
+    if (catchAll && catchAll.metadata.namespace === client.namespace && exact(catchAll) && !exact(mine)) return catchAll;
+    return mine;
   }
 
   private findDestinationRule(hostname: string, clientNamespace: string): DestinationRule | undefined {
     const candidates = this.destinationRules.filter(
       (dr) =>
+        !dr.spec.workloadSelector &&
         isVisible(dr.spec.exportTo, dr.metadata.namespace, clientNamespace) &&
         hostsOverlap(resolveHost(dr.spec.host, dr.metadata.namespace, this.mesh.domainSuffix), hostname),
     );
@@ -196,6 +222,17 @@ export class MeshSnapshot {
       return nsRank * 2 + exact;
     };
     return [...candidates].sort((a, b) => rank(a) - rank(b))[0];
+  }
+
+  /** Of `rules` (in config order), the first whose host is `hostname`, else the first wildcard covering it. */
+  private mostSpecific(rules: readonly DestinationRule[], hostname: string): DestinationRule | undefined {
+    let wildcard: DestinationRule | undefined;
+    for (const dr of rules) {
+      const host = resolveHost(dr.spec.host, dr.metadata.namespace, this.mesh.domainSuffix);
+      if (host === hostname) return dr;
+      if (!wildcard && hostsOverlap(host, hostname)) wildcard = dr;
+    }
+    return wildcard;
   }
 
   /** Endpoints of one service port, optionally restricted to a subset's labels. Sorted, stable. */

@@ -10,5 +10,4 @@ export const destinationRuleUnsupportedFields: readonly UnsupportedField[] = [
   { path: 'trafficPolicy.proxyProtocol', reason: 'PROXY protocol to upstreams is not implemented' },
   { path: 'trafficPolicy.connectionPool.http.useClientProtocol', reason: 'the upstream protocol follows the port protocol' },
   { path: 'trafficPolicy.connectionPool.tcp.maxConnectionDuration', reason: 'the proxy does not close connections by age yet' },
-  { path: 'workloadSelector', reason: 'DestinationRules apply to every workload in scope; workload-selected ones are not special-cased yet' },
 ];

@@ -1,7 +1,7 @@
 import type { Destination } from '@mizzen/config-api';
 import { resolveHost } from '@mizzen/mesh-model';
 import { outboundClusterName } from '../../naming/cluster-name';
-import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import type { MeshSnapshot, RuleClient } from '../../snapshot/mesh-snapshot';
 
 /** What a route's destinations are resolved against. */
 export interface RouteContext {
@@ -10,8 +10,8 @@ export interface RouteContext {
   configNamespace: string;
   /** Port of the virtual host being built (used when a destination names no port). */
   port: number;
-  /** Namespace of the proxy (DestinationRule precedence). */
-  clientNamespace: string;
+  /** The proxy the routes are for (DestinationRule selection: namespace precedence, workloadSelector). */
+  client: RuleClient;
 }
 
 /**

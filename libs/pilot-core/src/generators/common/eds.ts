@@ -23,7 +23,7 @@ export const edsGenerator: Generator = {
         out.push({ typeUrl: TypeUrl.ClusterLoadAssignment, name, body: buildLoadAssignment(name, []) });
         continue;
       }
-      const dr = snapshot.destinationRuleFor(svc.hostname, proxy.namespace);
+      const dr = snapshot.destinationRuleFor(svc.hostname, proxy);
       const subset = key.subset ? dr?.spec.subsets?.find((s) => s.name === key.subset) : undefined;
       const endpoints = key.subset && !subset ? [] : snapshot.endpoints(svc, port, subset?.labels);
       const policy = effectivePolicy(dr, key.subset, key.port);

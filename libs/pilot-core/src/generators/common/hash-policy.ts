@@ -10,7 +10,7 @@ import { toDuration } from './durations';
  */
 export function hashPolicyFor(dest: Destination, ctx: RouteContext): HashPolicy[] {
   const host = resolveHost(dest.host, ctx.configNamespace, ctx.snapshot.mesh.domainSuffix);
-  const dr = ctx.snapshot.destinationRuleFor(host, ctx.clientNamespace);
+  const dr = ctx.snapshot.destinationRuleFor(host, ctx.client);
   if (!dr) return [];
   const subset = dest.subset ? dr.spec.subsets?.find((s) => s.name === dest.subset) : undefined;
   const ch = subset?.trafficPolicy?.loadBalancer?.consistentHash ?? dr.spec.trafficPolicy?.loadBalancer?.consistentHash;

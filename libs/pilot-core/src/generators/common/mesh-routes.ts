@@ -2,7 +2,7 @@ import type { HTTPMatchRequest, VirtualService } from '@mizzen/config-api';
 import { matchesSelector, type ProxyNode, type Service, type ServicePort } from '@mizzen/mesh-model';
 import type { Route } from '@mizzen/xds-types';
 import { outboundClusterName } from '../../naming/cluster-name';
-import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import type { MeshSnapshot, RuleClient } from '../../snapshot/mesh-snapshot';
 import { expandDelegate } from './delegate';
 import { hashPolicyFor } from './hash-policy';
 import { toEnvoyRoutes } from './http-route';
@@ -27,7 +27,7 @@ export function matchApplies(m: HTTPMatchRequest, port: number, gateway: string,
 export function virtualServiceRoutes(snapshot: MeshSnapshot, vss: readonly VirtualService[], port: number, gateway: string, proxy: ProxyNode): Route[] {
   const routes: Route[] = [];
   for (const vs of vss) {
-    const ctx = { snapshot, configNamespace: vs.metadata.namespace, port, clientNamespace: proxy.namespace };
+    const ctx = { snapshot, configNamespace: vs.metadata.namespace, port, client: proxy };
     for (const r of vs.spec.http ?? []) {
       if (r.delegate) {
         for (const d of expandDelegate(snapshot, r, vs.metadata.namespace)) {
@@ -43,10 +43,10 @@ export function virtualServiceRoutes(snapshot: MeshSnapshot, vss: readonly Virtu
 }
 
 /** The route a service port gets when no VirtualService applies: everything to the default cluster. */
-export function defaultRoute(snapshot: MeshSnapshot, svc: Service, port: ServicePort, clientNamespace: string, withRetries = true): Route {
+export function defaultRoute(snapshot: MeshSnapshot, svc: Service, port: ServicePort, client: RuleClient, withRetries = true): Route {
   const retry = withRetries ? defaultRetryPolicy(snapshot.mesh.defaultRetryAttempts) : undefined;
   // A DestinationRule's consistentHash applies without a VirtualService too (Istio's default route).
-  const hashPolicy = hashPolicyFor({ host: svc.hostname, port: { number: port.number } }, { snapshot, configNamespace: svc.namespace, port: port.number, clientNamespace });
+  const hashPolicy = hashPolicyFor({ host: svc.hostname, port: { number: port.number } }, { snapshot, configNamespace: svc.namespace, port: port.number, client });
   return {
     name: 'default',
     match: { prefix: '/' },

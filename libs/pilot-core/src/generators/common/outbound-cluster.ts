@@ -1,7 +1,7 @@
 import type { Service, ServicePort } from '@mizzen/mesh-model';
 import { type Cluster, TypeUrl } from '@mizzen/xds-types';
 import { outboundClusterName } from '../../naming/cluster-name';
-import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import type { MeshSnapshot, RuleClient } from '../../snapshot/mesh-snapshot';
 import { buildLoadAssignment } from './endpoints';
 import { ADS_SOURCE } from './hcm';
 import { applyTrafficPolicy, effectivePolicy } from './traffic-policy';
@@ -15,8 +15,8 @@ import { hasIstioSidecar } from '../../snapshot/endpoint';
  * final cluster type and protocol, and (`gateway`) on whether a gateway originates the TLS
  * (only gateways read `credentialName`, as in Istio).
  */
-export function outboundClusters(snapshot: MeshSnapshot, svc: Service, port: ServicePort, clientNamespace: string, gateway = false): Cluster[] {
-  const dr = snapshot.destinationRuleFor(svc.hostname, clientNamespace);
+export function outboundClusters(snapshot: MeshSnapshot, svc: Service, port: ServicePort, client: RuleClient, gateway = false): Cluster[] {
+  const dr = snapshot.destinationRuleFor(svc.hostname, client);
   const subsets = ['', ...(dr?.spec.subsets ?? []).map((s) => s.name)];
   return subsets.map((subset) => {
     const name = outboundClusterName(port.number, subset, svc.hostname);

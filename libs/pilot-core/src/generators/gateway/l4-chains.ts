@@ -20,7 +20,7 @@ export function passthroughChains(snapshot: MeshSnapshot, proxy: ProxyNode, serv
         const m = r.match.find((x) => (x.port === undefined || x.port === bs.port) && gatewayMatches(x.gateways, bs.gateway, vs.metadata.namespace));
         if (!m || !r.route?.length) continue;
         const sni = claims.claim(m.sniHosts.map((h) => resolveHost(h, vs.metadata.namespace, snapshot.mesh.domainSuffix)).filter((h) => serverHosts.some((s) => hostsOverlap(s.host, h))));
-        if (sni.length) chains.push(tcpProxyChain(`gateway_tls_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, clientNamespace: proxy.namespace }, serverNamesFor(sni)));
+        if (sni.length) chains.push(tcpProxyChain(`gateway_tls_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, client: proxy }, serverNamesFor(sni)));
       }
     }
   }
@@ -32,7 +32,7 @@ export function tcpServerChain(snapshot: MeshSnapshot, proxy: ProxyNode, servers
   for (const bs of servers) {
     for (const vs of snapshot.virtualServicesFor(bs.gateway, bs.gatewayNamespace)) {
       const r = (vs.spec.tcp ?? []).find((x) => !x.match?.length || x.match.some((m) => (m.port === undefined || m.port === bs.port) && gatewayMatches(m.gateways, bs.gateway, vs.metadata.namespace)));
-      if (r?.route?.length) return tcpProxyChain(`gateway_tcp_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, clientNamespace: proxy.namespace });
+      if (r?.route?.length) return tcpProxyChain(`gateway_tcp_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, client: proxy });
     }
   }
   return undefined;

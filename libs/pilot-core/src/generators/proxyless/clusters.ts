@@ -19,7 +19,7 @@ export const proxylessClusters: Generator = {
       const svc = key && snapshot.service(key.host);
       const port = svc?.ports.find((p) => p.number === key?.port);
       if (!svc || !port) continue;
-      const cluster = outboundClusters(snapshot, svc, port, proxy.namespace).find((c) => c.name === name);
+      const cluster = outboundClusters(snapshot, svc, port, proxy).find((c) => c.name === name);
       if (!cluster || cluster.type !== 'EDS') continue;
       out.push({ typeUrl: TypeUrl.Cluster, name, body: forGrpc(cluster) });
     }

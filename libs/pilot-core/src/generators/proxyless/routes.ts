@@ -16,7 +16,7 @@ export const proxylessRoutes: Generator = {
       const t = resolveTarget(snapshot, name, proxy.namespace);
       if (!t) continue;
       const vss = snapshot.virtualServicesForHost(t.service.hostname, 'mesh', proxy.namespace);
-      const routes: Route[] = (vss.length ? virtualServiceRoutes(snapshot, vss, t.port.number, 'mesh', proxy) : [defaultRoute(snapshot, t.service, t.port, proxy.namespace, false)]).filter((r) => r.route);
+      const routes: Route[] = (vss.length ? virtualServiceRoutes(snapshot, vss, t.port.number, 'mesh', proxy) : [defaultRoute(snapshot, t.service, t.port, proxy, false)]).filter((r) => r.route);
       const domains = [...new Set([name, t.service.hostname, `${t.service.hostname}:${t.port.number}`])];
       out.push({ typeUrl: TypeUrl.RouteConfiguration, name, body: { name, virtualHosts: [{ name, domains, routes }] } });
     }

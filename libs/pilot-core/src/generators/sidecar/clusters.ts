@@ -12,7 +12,7 @@ export const meshClusters: Generator = {
   generate({ snapshot, proxy }: GenerationContext): XdsResource[] {
     const clusters: Cluster[] = [];
     for (const svc of snapshot.servicesForProxy(proxy)) {
-      for (const port of svc.ports) clusters.push(...outboundClusters(snapshot, svc, port, proxy.namespace, proxy.type === 'router'));
+      for (const port of svc.ports) clusters.push(...outboundClusters(snapshot, svc, port, proxy, proxy.type === 'router'));
     }
     for (const p of inboundPortsFor(snapshot, proxy)) {
       const [host, portStr] = splitHostPort(p.target);

@@ -59,7 +59,7 @@ function l4MatchApplies(m: { port?: number; sourceLabels?: Record<string, string
   return !m.gateways?.length || m.gateways.includes('mesh');
 }
 
-const ctxFor = (snapshot: MeshSnapshot, vs: VirtualService | undefined, proxy: ProxyNode, port: number) => ({ snapshot, configNamespace: vs?.metadata.namespace ?? proxy.namespace, port, clientNamespace: proxy.namespace });
+const ctxFor = (snapshot: MeshSnapshot, vs: VirtualService | undefined, proxy: ProxyNode, port: number) => ({ snapshot, configNamespace: vs?.metadata.namespace ?? proxy.namespace, port, client: proxy });
 
 function tcpChain(snapshot: MeshSnapshot, proxy: ProxyNode, svc: Service, port: number): FilterChain {
   for (const vs of snapshot.virtualServicesForHost(svc.hostname, 'mesh', proxy.namespace)) {

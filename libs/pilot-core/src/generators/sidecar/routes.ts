@@ -38,7 +38,7 @@ export function httpProxyRouteConfig(snapshot: MeshSnapshot, proxy: ProxyNode): 
         }
       }
       if (!domains.length) continue;
-      const routes = vss.length ? virtualServiceRoutes(snapshot, vss, port.number, 'mesh', proxy) : [defaultRoute(snapshot, svc, port, proxy.namespace)];
+      const routes = vss.length ? virtualServiceRoutes(snapshot, vss, port.number, 'mesh', proxy) : [defaultRoute(snapshot, svc, port, proxy)];
       vhosts.push({ name: `${svc.hostname}:${port.number}`, domains, routes });
     }
   }
