@@ -95,6 +95,64 @@ spec:
     });
   });
 
+  it("trips the server sidecar's inbound circuit breaker (Sidecar inboundConnectionPool): 503 UO from httpbin's side", async () => {
+    // No client-side limits, and no retries, so every 503 is the inbound overflow of httpbin-v1.
+    await mesh.apply(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: httpbin}
+spec:
+  host: httpbin
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin}
+spec:
+  hosts: [httpbin]
+  http:
+  - route: [{destination: {host: httpbin, subset: v1}}]
+    retries: {attempts: 0}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: httpbin-inbound-pool}
+spec:
+  workloadSelector: {labels: {app: httpbin, version: v1}}
+  inboundConnectionPool:
+    tcp: {maxConnections: 1}
+    http: {http1MaxPendingRequests: 1}
+`);
+    const v1 = mesh.podIp('v1');
+    await mesh.waitForConfig(v1, 'the inbound circuit breaker', (d) => d.has('maxPendingRequests', 1));
+    await mesh.waitForConfig(mesh.sleepIp, 'the v1 route without client limits', (d) => !d.has('maxPendingRequests', 1) && d.has('cluster', 'outbound|8000|v1|httpbin.default.svc.cluster.local'));
+    try {
+      const inboundOverflow = async () => [...(await mesh.stats(v1)).entries()].filter(([k]) => k.startsWith('cluster.inbound|') && k.endsWith('.upstream_rq_pending_overflow')).reduce((n, [, v]) => n + v, 0);
+      const before = await inboundOverflow();
+      // 8 concurrent requests of 1 s each to httpbin-v1: one connection to the app, one pending, the rest overflow.
+      const replies: Reply[] = await Promise.all(Array.from({ length: 8 }, () => mesh.fetch(`${HTTPBIN}/delay/1`)));
+      const statuses = replies.map((r) => r.status);
+      const rejected = replies.filter((r) => r.status === 503);
+      expect(statuses.filter((s) => s === 200).length, statuses.join(',')).toBeGreaterThanOrEqual(1);
+      expect(rejected.length, statuses.join(',')).toBeGreaterThanOrEqual(1);
+      expect(rejected.length + statuses.filter((s) => s === 200).length).toBe(8);
+      for (const r of rejected) expect(r.headers['x-envoy-overloaded']).toBe('true');
+      expect((await inboundOverflow()) - before).toBeGreaterThanOrEqual(rejected.length);
+      // The sleep sidecar's own cluster has no limit: nothing overflowed on the client side.
+      expect((await mesh.stats(mesh.sleepIp)).get(`${CLUSTER.replace('||', '|v1|')}.upstream_rq_pending_overflow`) ?? 0).toBe(0);
+    } finally {
+      await mesh.remove(`apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: httpbin-inbound-pool}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin}
+`);
+    }
+  });
+
   it('ejects the endpoint that answers 5xx (consecutive5xxErrors) and sends traffic to the healthy one', async () => {
     await mesh.apply(`apiVersion: networking.istio.io/v1
 kind: DestinationRule

@@ -5,10 +5,8 @@ export const sidecarUnsupportedFields: readonly UnsupportedField[] = [
   { path: 'ingress[*].bind', reason: 'local-mode sidecars bind their workload address' },
   { path: 'ingress[*].captureMode', reason: 'local-mode sidecars do not capture traffic' },
   { path: 'ingress[*].tls', reason: 'not implemented' },
-  { path: 'ingress[*].connectionPool', reason: 'not implemented' },
   { path: 'egress[*].port', reason: 'egress listeners are not scoped per port; the hosts apply to every port' },
   { path: 'egress[*].bind', reason: 'local-mode sidecars bind their workload address' },
   { path: 'egress[*].captureMode', reason: 'local-mode sidecars do not capture traffic' },
-  { path: 'inboundConnectionPool', reason: 'not implemented' },
   { path: 'outboundTrafficPolicy.egressProxy', reason: 'not implemented' },
 ];
