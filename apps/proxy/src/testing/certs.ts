@@ -54,3 +54,20 @@ export function caSignedCert(ca: TestCert, names: string[], keyType: TestKeyType
   execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial', '-out', f.certFile, '-days', '1', '-extfile', ext], { stdio: 'ignore' });
   return read(f);
 }
+
+/**
+ * A CRL signed by `ca` revoking `revoked` (PEM, written next to a minimal `openssl ca` database),
+ * for Istio's `caCrl` / Envoy's validation context `crl`.
+ */
+export function revocationList(ca: TestCert, revoked: readonly TestCert[], dir = tmpDir()): { crl: string; crlFile: string } {
+  const db = path.join(dir, 'index.txt');
+  const cnf = path.join(dir, 'ca.cnf');
+  const crlFile = path.join(dir, 'crl.pem');
+  fs.writeFileSync(db, '');
+  fs.writeFileSync(path.join(dir, 'crlnumber'), '01\n');
+  fs.writeFileSync(cnf, `[ca]\ndefault_ca = test\n[test]\ndatabase = ${db}\ncrlnumber = ${path.join(dir, 'crlnumber')}\ndefault_md = sha256\ndefault_crl_days = 1\n`);
+  const caArgs = ['-config', cnf, '-keyfile', ca.keyFile, '-cert', ca.certFile];
+  for (const r of revoked) execFileSync('openssl', ['ca', ...caArgs, '-revoke', r.certFile], { stdio: 'ignore' });
+  execFileSync('openssl', ['ca', ...caArgs, '-gencrl', '-out', crlFile], { stdio: 'ignore' });
+  return { crl: fs.readFileSync(crlFile, 'utf8'), crlFile };
+}

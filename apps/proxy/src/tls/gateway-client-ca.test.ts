@@ -3,7 +3,7 @@ import type * as xds from '@mizzen/xds-types';
 import { FilterName, TypeUrl, toAny } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyRuntime } from '../runtime';
-import { type TestCert, caSignedCert, selfSignedCert, testCa } from '../testing/certs';
+import { type TestCert, caSignedCert, revocationList, selfSignedCert, testCa } from '../testing/certs';
 import * as p from '../testing/protocol-builders';
 import { startRuntime } from '../testing/runtime-harness';
 import { curlHttps } from '../testing/tls-clients';
@@ -16,7 +16,7 @@ import * as b from '../testing/xds-builders';
 const IP = '127.88.1.10';
 const APP_IP = '127.88.1.11';
 const HOST = 'mutual.example.com';
-const PORTS = { mutual: 19543, optional: 19544, pinned: 19545, spki: 19546 } as const;
+const PORTS = { mutual: 19543, optional: 19544, pinned: 19545, spki: 19546, crl: 19547 } as const;
 
 const sha256 = (b: Buffer, enc: 'hex' | 'base64') => createHash('sha256').update(b).digest(enc);
 const spkiOf = (c: TestCert) => sha256(new X509Certificate(c.cert).publicKey.export({ type: 'spki', format: 'der' }), 'base64');
@@ -52,6 +52,8 @@ describe('gateway client certificates from caCertificates (curl as the client)',
   const goodRsa = caSignedCert(ca, ['client.example.com'], 'rsa');
   const wrongSan = caSignedCert(ca, ['intruder.example.com']);
   const stranger = caSignedCert(otherCa, ['client.example.com']);
+  const revoked = caSignedCert(ca, ['client.example.com']);
+  const crl = revocationList(ca, [revoked]);
   const get = (port: number, client?: TestCert) => curlHttps(IP, port, HOST, '/headers', server.certFile, client);
 
   beforeAll(async () => {
@@ -67,6 +69,7 @@ describe('gateway client certificates from caCertificates (curl as the client)',
         gatewayListener(PORTS.optional, serverTls(server, ca, false)),
         gatewayListener(PORTS.pinned, serverTls(server, ca, true, { verifyCertificateHash: [hashOf(goodRsa)] })),
         gatewayListener(PORTS.spki, serverTls(server, ca, true, { verifyCertificateSpki: [spkiOf(good)] })),
+        gatewayListener(PORTS.crl, serverTls(server, ca, true, { crl: { filename: crl.crlFile } })),
       ],
       routes: [b.routeConfiguration('https', [b.vhost('h', ['*'], [b.routeTo('httpbin')])])],
     });
@@ -104,5 +107,10 @@ describe('gateway client certificates from caCertificates (curl as the client)',
     expect((await get(PORTS.pinned, good)).exitCode).not.toBe(0);
     expect(await get(PORTS.spki, good)).toMatchObject({ exitCode: 0, status: 200 });
     expect((await get(PORTS.spki, goodRsa)).exitCode).not.toBe(0);
+  });
+
+  it('caCrl: a revoked client certificate is refused, the others of the CA still pass', async () => {
+    expect(await get(PORTS.crl, good)).toMatchObject({ exitCode: 0, status: 200 });
+    expect((await get(PORTS.crl, revoked)).exitCode).not.toBe(0);
   });
 });
