@@ -1,4 +1,4 @@
-import { TypeUrl, type Listener, type RouteConfiguration } from '@mizzen/xds-types';
+import { type DownstreamTlsContext, TypeUrl, type Listener, type RouteConfiguration } from '@mizzen/xds-types';
 import { describe, expect, it } from 'vitest';
 import { bookinfoSnapshot, GATEWAY_PROXY } from '../testing/bookinfo-fixture';
 import { generate } from './registry';
@@ -151,8 +151,9 @@ describe('gateway client certificates from files (caCertificates) and tlsCertifi
   it('SIMPLE ignores caCertificates (no client verification)', () => {
     const simple = MUTUAL_YAML.replace('mode: MUTUAL', 'mode: SIMPLE').replace(/\s+caCrl: .*\n/, '\n');
     const l = generate({ snapshot: bookinfoSnapshot(simple), proxy: GATEWAY_PROXY }, TypeUrl.Listener).find((x) => x.name === '0.0.0.0_8443')?.body as Listener;
-    const ctx = l.filterChains?.[0].transportSocket?.typedConfig as { commonTlsContext: Record<string, unknown>; requireClientCertificate?: unknown };
-    expect(ctx.commonTlsContext.validationContext).toBeUndefined();
+    const ctx = l.filterChains?.[0].transportSocket?.typedConfig as DownstreamTlsContext;
+    expect(ctx.commonTlsContext?.tlsCertificates).toHaveLength(1);
+    expect(ctx.commonTlsContext?.validationContext).toBeUndefined();
     expect(ctx.requireClientCertificate).toBeUndefined();
   });
 });
