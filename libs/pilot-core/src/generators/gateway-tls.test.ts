@@ -156,4 +156,13 @@ describe('gateway client certificates from files (caCertificates) and tlsCertifi
     expect(ctx.commonTlsContext?.validationContext).toBeUndefined();
     expect(ctx.requireClientCertificate).toBeUndefined();
   });
+
+  it('applies minProtocolVersion, maxProtocolVersion and the valid cipherSuites as tls_params', () => {
+    const yaml = MUTUAL_YAML.replace('      mode: OPTIONAL_MUTUAL\n', '      mode: OPTIONAL_MUTUAL\n      minProtocolVersion: TLSV1_2\n      maxProtocolVersion: TLSV1_3\n      cipherSuites: [ECDHE-ECDSA-AES128-GCM-SHA256, NOT-A-CIPHER, ECDHE-ECDSA-AES128-GCM-SHA256, AES256-GCM-SHA384]\n');
+    expect(yaml).toContain('NOT-A-CIPHER');
+    const l = generate({ snapshot: bookinfoSnapshot(yaml), proxy: GATEWAY_PROXY }, TypeUrl.Listener).find((x) => x.name === '0.0.0.0_9443')?.body as Listener;
+    const ctx = l.filterChains?.[0].transportSocket?.typedConfig as DownstreamTlsContext;
+    expect(ctx.commonTlsContext?.tlsParams).toEqual({ tlsMinimumProtocolVersion: 'TLSv1_2', tlsMaximumProtocolVersion: 'TLSv1_3', cipherSuites: ['ECDHE-ECDSA-AES128-GCM-SHA256', 'AES256-GCM-SHA384'] });
+    expect(tlsOf('0.0.0.0_9443').commonTlsContext).not.toHaveProperty('tlsParams');
+  });
 });

@@ -25,6 +25,11 @@ const VALID_CIPHER_SUITES = new Set([
   'DES-CBC3-SHA',
 ]);
 
+/** Istio `security.IsValidCipherSuite`: a cipher suite name Envoy accepts. */
+export function isValidCipherSuite(name: string): boolean {
+  return VALID_CIPHER_SUITES.has(name);
+}
+
 /**
  * Istio `validateTLSOptions` for server-side TLS: ISTIO_MUTUAL takes no certificates; SIMPLE and
  * MUTUAL need a certificate source (credentialName(s), serverCertificate+privateKey or

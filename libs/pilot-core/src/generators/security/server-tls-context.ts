@@ -1,5 +1,5 @@
-import { isIPAddress, type ServerTLSSettings } from '@mizzen/config-api';
-import type { CertificateValidationContext, CommonTlsContext, SubjectAltNameMatcher, TlsCertificate, TransportSocket } from '@mizzen/xds-types';
+import { isIPAddress, isValidCipherSuite, type ServerTLSSettings, type TLSProtocolVersion } from '@mizzen/config-api';
+import type { CertificateValidationContext, CommonTlsContext, SubjectAltNameMatcher, TlsCertificate, TlsParameters, TlsProtocol, TransportSocket } from '@mizzen/xds-types';
 import { TypeUrl } from '@mizzen/xds-types';
 import { credentialSdsSecret } from './credential-sds';
 import { tlsTransportSocket } from './tls-context';
@@ -17,7 +17,9 @@ import { tlsTransportSocket } from './tls-context';
  *   as Envoy validates clients against one CA set) plus the `caCrl` file;
  *   `subjectAltNames`, `verifyCertificateSpki` and `verifyCertificateHash` restrict the client;
  * - MUTUAL requires a client certificate (`require_client_certificate`); OPTIONAL_MUTUAL verifies
- *   one when presented.
+ *   one when presented;
+ * - `minProtocolVersion`, `maxProtocolVersion` and the valid `cipherSuites` become `tls_params`
+ *   (Istio `applyServerTLSSettings`, invalid and repeated suites dropped as `FilterCipherSuites`).
  * https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#extensions-transport-sockets-tls-v3-downstreamtlscontext
  */
@@ -35,6 +37,8 @@ export function serverTlsTransportSocket(tls: ServerTLSSettings, alpn: readonly 
       };
     }
   }
+  const params = serverTlsParams(tls);
+  if (params) common.tlsParams = params;
   if (alpn.length) common.alpnProtocols = [...alpn];
   return tlsTransportSocket({ '@type': TypeUrl.DownstreamTlsContext, commonTlsContext: common, ...(tls.mode === 'MUTUAL' ? { requireClientCertificate: { value: true } } : {}) });
 }
@@ -80,4 +84,16 @@ function clientValidation(tls: ServerTLSSettings): CertificateValidationContext 
 function typedSan(value: string): SubjectAltNameMatcher {
   const sanType = isIPAddress(value) ? 'IP_ADDRESS' : value.includes(':') ? 'URI' : value.includes('@') ? 'EMAIL' : 'DNS';
   return { sanType, matcher: { exact: value } };
+}
+
+const ENVOY_VERSION: Record<TLSProtocolVersion, TlsProtocol> = { TLS_AUTO: 'TLS_AUTO', TLSV1_0: 'TLSv1_0', TLSV1_1: 'TLSv1_1', TLSV1_2: 'TLSv1_2', TLSV1_3: 'TLSv1_3' };
+
+/** The server's protocol versions and cipher suites, or undefined when it sets none. */
+function serverTlsParams(tls: ServerTLSSettings): TlsParameters | undefined {
+  const p: TlsParameters = {};
+  if (tls.minProtocolVersion && tls.minProtocolVersion !== 'TLS_AUTO') p.tlsMinimumProtocolVersion = ENVOY_VERSION[tls.minProtocolVersion];
+  if (tls.maxProtocolVersion && tls.maxProtocolVersion !== 'TLS_AUTO') p.tlsMaximumProtocolVersion = ENVOY_VERSION[tls.maxProtocolVersion];
+  const ciphers = [...new Set((tls.cipherSuites ?? []).filter(isValidCipherSuite))];
+  if (ciphers.length) p.cipherSuites = ciphers;
+  return Object.keys(p).length ? p : undefined;
 }
