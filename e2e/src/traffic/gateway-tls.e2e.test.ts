@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -8,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_PORT, HttpbinMesh } from './support/httpbin-mesh';
 import { httpsGet, type HttpsReply, makeCerts } from './support/tls';
 
-// Istio's "Secure Gateways" (SIMPLE TLS from certificate files, httpsRedirect) and "Ingress
-// Gateway without TLS Termination" (PASSTHROUGH by SNI) tasks on the meshctl ingress gateway,
-// plus an HTTP and an HTTPS server for "*" sharing one port.
+// Istio's "Secure Gateways" (SIMPLE TLS from certificate files, httpsRedirect, MUTUAL with a
+// caCertificates file) and "Ingress Gateway without TLS Termination" (PASSTHROUGH by SNI) tasks on
+// the meshctl ingress gateway, plus an HTTP and an HTTPS server for "*" sharing one port.
 const BLOCK = '127.77.7';
 const GATEWAY = `${BLOCK}.100`;
 const NGINX = `${BLOCK}.50`;
@@ -19,7 +20,7 @@ describe('gateway TLS: SIMPLE termination, httpsRedirect, passthrough by SNI (ht
   let mesh: HttpbinMesh;
   let nginx: https.Server;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mizzen-gw-tls-'));
-  const pki = makeCerts(dir, ['httpbin.example.com', 'nginx.example.com', '*.mixed.example.com']);
+  const pki = makeCerts(dir, ['httpbin.example.com', 'nginx.example.com', '*.mixed.example.com', 'mutual.example.com', 'client.example.com']);
 
   beforeAll(async () => {
     // The passthrough backend terminates TLS itself with its own certificate (Istio's my-nginx).
@@ -44,12 +45,15 @@ spec:
   - port: {number: 8443, name: tls-passthrough, protocol: TLS}
     hosts: [nginx.example.com]
     tls: {mode: PASSTHROUGH}
+  - port: {number: 8444, name: https-mutual, protocol: HTTPS}
+    hosts: [mutual.example.com]
+    tls: {mode: MUTUAL, serverCertificate: ${pki.certs['mutual.example.com'].cert}, privateKey: ${pki.certs['mutual.example.com'].key}, caCertificates: ${pki.ca}, subjectAltNames: [client.example.com]}
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: httpbin}
 spec:
-  hosts: [httpbin.example.com]
+  hosts: [httpbin.example.com, mutual.example.com]
   gateways: [httpbin-gateway]
   http:
   - route: [{destination: {host: httpbin, port: {number: ${HTTP_PORT}}}}]
@@ -97,7 +101,7 @@ spec:
 `);
     await mesh.waitForConfig(GATEWAY, 'the gateway listeners', (d) => {
       const ports = d.values('portValue');
-      return ports.includes(8443) && ports.includes(9090);
+      return ports.includes(8443) && ports.includes(8444) && ports.includes(9090);
     });
   });
 
@@ -149,5 +153,19 @@ spec:
     expect(tls.status).toBe(200);
     expect(tls.peerCn).toBe('*.mixed.example.com');
     expect((JSON.parse(tls.body) as { headers: Record<string, string> }).headers['x-forwarded-proto']).toBe('https');
+  });
+
+  it('MUTUAL with a caCertificates file: curl with a client certificate from the CA gets 200, without one it is refused', async () => {
+    const client = pki.certs['client.example.com'];
+    const curl = (withCert: boolean) => {
+      const args = ['-sS', '--max-time', '10', '--cacert', pki.ca, '--resolve', `mutual.example.com:8444:${GATEWAY}`, '-o', '/dev/null', '-w', '%{http_code}', 'https://mutual.example.com:8444/headers'];
+      if (withCert) args.push('--cert', client.cert, '--key', client.key);
+      const r = spawnSync('curl', args, { encoding: 'utf8', timeout: 15_000 });
+      return { exitCode: r.status, status: r.stdout };
+    };
+    await waitFor(async () => curl(true).status === '200', { timeoutMs: 10_000, intervalMs: 200, message: 'MUTUAL HTTPS never answered 200' });
+    const refused = curl(false);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.status).toBe('000');
   });
 });

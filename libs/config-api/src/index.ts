@@ -25,6 +25,8 @@ export { parseDocuments } from './parse-documents';
 export { validateResource } from './validate-resource';
 export type { ValidateOptions, ValidateResult } from './validate-resource';
 export { parseDuration } from './common/duration';
+export { isIPAddress } from './common/checks/ip';
+export { isValidCipherSuite } from './common/validate/server-tls';
 export { unsupportedFieldWarnings } from './unsupported-fields';
 export type { UnsupportedFieldTable } from './unsupported-fields';
 

@@ -53,7 +53,11 @@ export interface CertificateValidationContext {
   matchTypedSubjectAltNames?: SubjectAltNameMatcher[];
   /** Deprecated in Envoy for matchTypedSubjectAltNames but still honoured; Istio emits this one. */
   matchSubjectAltNames?: StringMatcher[];
-  /** Certificate revocation list (DestinationRule `caCrl`). */
+  /** Base64 SHA-256 of the certificate's SubjectPublicKeyInfo (DER); the peer's must be one of them. */
+  verifyCertificateSpki?: string[];
+  /** Hex SHA-256 of the certificate (DER), colons optional; the peer's must be one of them (or of the SPKI list). */
+  verifyCertificateHash?: string[];
+  /** Certificate revocation list (DestinationRule / Gateway `caCrl`). */
   crl?: DataSource;
   allowExpiredCertificate?: boolean;
   maxVerifyDepth?: UInt32Value;

@@ -98,6 +98,16 @@ spec:
     tls: {mode: PASSTHROUGH}
   - port: {number: 8080, name: http, protocol: HTTP}
     hosts: ["*"]
+  - port: {number: 8444, name: https-mutual, protocol: HTTPS}
+    hosts: ["reviews.example.com"]
+    tls:
+      mode: MUTUAL
+      tlsCertificates: [{serverCertificate: /certs/rsa.crt, privateKey: /certs/rsa.key}, {serverCertificate: /certs/ec.crt, privateKey: /certs/ec.key}]
+      caCertificates: /certs/ca.crt
+      caCrl: /certs/ca.crl
+      subjectAltNames: [client.example.com, "spiffe://cluster.local/ns/default/sa/client"]
+      verifyCertificateSpki: ["NvqYIYSbgK2vCJpQhObf77vv+bQWtc5ek5RIOwPiC9A="]
+      verifyCertificateHash: ["df6ff72fe9116521268f6f2dd4966f51df479883fe7037b39f75916ac3049d1a"]
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -153,7 +163,12 @@ describe('generated resources encode as Envoy protos', () => {
         const decoded = decodeAny(encodeAny(r.typeUrl, r.body));
         expect(decoded.typeUrl).toBe(r.typeUrl);
       }
-      if (type === 'router') expect(lds.map((l) => l.name)).toEqual(['0.0.0.0_8080', '0.0.0.0_8443', '0.0.0.0_9443']);
+      if (type === 'router') {
+        expect(lds.map((l) => l.name)).toEqual(['0.0.0.0_8080', '0.0.0.0_8443', '0.0.0.0_8444', '0.0.0.0_9443']);
+        // Gateway client verification (caCertificates, typed SANs, pins, CRL) and two certificates survive the protos.
+        const mutual = JSON.stringify(decodeAny(encodeAny(TypeUrl.Listener, lds[2].body)).body);
+        for (const s of ['"verifyCertificateSpki":["NvqYIYSbgK2vCJpQhObf77vv+bQWtc5ek5RIOwPiC9A="]', '"sanType":"URI"', '"filename":"/certs/ca.crl"', '"filename":"/certs/ec.crt"', '"requireClientCertificate":{"value":true}']) expect(mutual).toContain(s);
+      }
       // auto mTLS (default PERMISSIVE mesh): TLS to sidecar endpoints, never for proxyless clients
       if (type === 'proxyless') expect(JSON.stringify(cds)).not.toContain('transportSocket');
       else expect(JSON.stringify(cds)).toContain('"tlsMode-istio"');

@@ -104,7 +104,7 @@ describe('DownstreamTlsContext (gateway SIMPLE TLS)', () => {
   it('loads the certificate files and ALPN', () => {
     const l = listener(p.httpsListener('0.0.0.0_443', '127.0.0.1', 443, 'https.443', cert.certFile, cert.keyFile, ['bookinfo.example.com']));
     const chain = l.filterChains[0];
-    expect(chain.tls).toMatchObject({ certificateChain: cert.cert, privateKey: cert.key, alpn: ['h2', 'http/1.1'], requireClientCertificate: false, minVersion: 'TLSv1.2' });
+    expect(chain.tls).toMatchObject({ certificates: [{ certificateChain: cert.cert, privateKey: cert.key }], alpn: ['h2', 'http/1.1'], requireClientCertificate: false, minVersion: 'TLSv1.2' });
     expect(chain.match.serverNames).toEqual(['bookinfo.example.com']);
   });
 

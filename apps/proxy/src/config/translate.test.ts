@@ -74,7 +74,7 @@ describe('cluster translation', () => {
     ['custom LB policy', b.edsCluster('c', { lbPolicy: 'LOAD_BALANCING_POLICY_CONFIG' }), 'lbPolicy: unsupported load balancing policy LOAD_BALANCING_POLICY_CONFIG'],
     ['ORIGINAL_DST without CLUSTER_PROVIDED', { ...b.passthroughCluster, lbPolicy: 'ROUND_ROBIN' }, 'lbPolicy: an ORIGINAL_DST cluster requires CLUSTER_PROVIDED'],
     ['unknown transport socket', b.edsCluster('c', { transportSocket: { name: 'envoy.transport_sockets.alts', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.alts.v3.Alts' } } }), 'transportSocket: upstream transport socket "envoy.transport_sockets.alts"'],
-    ['TLS SAN matchers without a CA', b.edsCluster('c', { transportSocket: { name: 'envoy.transport_sockets.tls', typedConfig: { '@type': TypeUrl.UpstreamTlsContext, commonTlsContext: { validationContext: { matchSubjectAltNames: [{ exact: 'spiffe://x' }] } } } as xds.Any } }), 'transportSocket.typedConfig.commonTlsContext: SAN matchers need a trusted CA'],
+    ['TLS SAN matchers without a CA', b.edsCluster('c', { transportSocket: { name: 'envoy.transport_sockets.tls', typedConfig: { '@type': TypeUrl.UpstreamTlsContext, commonTlsContext: { validationContext: { matchSubjectAltNames: [{ exact: 'spiffe://x' }] } } } as xds.Any } }), 'transportSocket.typedConfig.commonTlsContext: SAN matchers and certificate pins need a trusted CA'],
     ['static endpoint not an IP', b.staticCluster('c', [['reviews', 80]]), 'loadAssignment.endpoints[0].lbEndpoints[0].endpoint.address.socketAddress.address: "reviews" is not an IP address'],
     ['zero connect timeout', b.edsCluster('c', { connectTimeout: { seconds: 0 } }), 'connectTimeout: must be greater than zero'],
   ])('%s', (_name, body, want) => {

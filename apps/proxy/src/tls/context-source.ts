@@ -1,5 +1,6 @@
 import tls from 'node:tls';
-import type { CommonTlsConfig } from '../config/model';
+import type { CommonTlsConfig, PemKeyPair } from '../config/model';
+import { repeatedKeyType } from './key-types';
 import type { SecretStore } from './secret-store';
 
 /**
@@ -31,13 +32,15 @@ export class TlsContextSource {
     const stamp = this.versions();
     if (this.cached && stamp === this.stamp) return this.cached;
     const c = this.config;
-    const cert = c.certificateSecret && this.secrets.certificate(c.certificateSecret.name);
-    if (c.certificateSecret && !cert) throw new Error(this.secrets.problem(c.certificateSecret.name, 'certificate'));
+    const pairs = c.certificateSecrets.length ? c.certificateSecrets.map((r) => this.certificateSecret(r.name)) : c.certificates;
     const ca = c.validationSecret && this.secrets.validation(c.validationSecret.name);
     if (c.validationSecret && !ca) throw new Error(this.secrets.problem(c.validationSecret.name, 'validation'));
+    const repeated = repeatedKeyType(pairs.map((p) => p.privateKey));
+    if (repeated !== undefined) throw new Error(`certificate ${c.certificateSecrets[repeated]?.name ?? repeated} repeats the key type of an earlier one: one certificate per key type (RSA, ECDSA)`);
+    // Arrays: OpenSSL keeps one certificate per key type and presents the one the client's signature algorithms allow.
     const options: tls.SecureContextOptions = {
-      cert: cert ? cert.certificateChain : c.certificateChain,
-      key: cert ? cert.privateKey : c.privateKey,
+      cert: pairs.length ? pairs.map((p) => p.certificateChain) : undefined,
+      key: pairs.length ? pairs.map((p) => p.privateKey) : undefined,
       ca: ca ? ca.trustedCa : c.trustedCa,
       crl: c.crl,
       minVersion: c.minVersion,
@@ -49,9 +52,15 @@ export class TlsContextSource {
     return this.cached;
   }
 
+  private certificateSecret(name: string): PemKeyPair {
+    const cert = this.secrets.certificate(name);
+    if (!cert) throw new Error(this.secrets.problem(name, 'certificate'));
+    return cert;
+  }
+
   private versions(): string {
     const c = this.config;
     const v = (name: string | undefined): number => (name ? (this.secrets.get(name)?.version ?? 0) : 0);
-    return `${v(c.certificateSecret?.name)}/${v(c.validationSecret?.name)}`;
+    return `${c.certificateSecrets.map((r) => v(r.name)).join(',')}/${v(c.validationSecret?.name)}`;
   }
 }

@@ -4,6 +4,7 @@ import type { DownstreamTlsConfig } from '../config/model';
 import type { StatsScope } from '../stats';
 import { selectAlpn } from './alpn';
 import { certificateNames } from './certificate-names';
+import { pinMismatch } from './certificate-pins';
 import { TlsContextSource } from './context-source';
 import { sanMismatch } from './san-match';
 import type { SecretStore } from './secret-store';
@@ -27,7 +28,7 @@ const STAT: Record<Verdict, string> = {
  * TLS termination for one filter chain (Envoy's `envoy.transport_sockets.tls` with a
  * DownstreamTlsContext). A non-listening tls.Server does the handshakes, so OpenSSL's verdict on
  * a client certificate is available: with a validation context the client is asked for one, a
- * certificate that does not verify (chain, then SAN matchers) is always refused, and a missing one
+ * certificate that does not verify (chain and pins, then SAN matchers) is always refused, and a missing one
  * only with require_client_certificate. SDS secrets come from the store; when one rotates the
  * server's context is replaced before the next handshake (setSecureContext), so open connections
  * are untouched. Stats follow Envoy's `ssl.*` in the listener scope.
@@ -103,7 +104,7 @@ export class DownstreamTls {
     if (!this.source.verifies) return undefined;
     const peer = t.getPeerX509Certificate();
     if (!peer) return this.config.requireClientCertificate ? 'no certificate' : undefined;
-    if (!t.authorized) return 'verify';
+    if (!t.authorized || pinMismatch(this.config.pins, peer.raw)) return 'verify';
     return sanMismatch(this.config.matchSubjectAltNames, certificateNames(peer.raw)) ? 'san' : undefined;
   }
 }

@@ -4,6 +4,7 @@ import type { Pool } from 'undici';
 import type { ClusterConfig, LbEndpoint, TransportSpec, UpstreamTlsConfig } from '../config/model';
 import type { StatsScope } from '../stats';
 import { certificateNames } from '../tls/certificate-names';
+import { pinMismatch } from '../tls/certificate-pins';
 import { TlsContextSource } from '../tls/context-source';
 import { sanMismatch } from '../tls/san-match';
 import { SecretStore } from '../tls/secret-store';
@@ -125,7 +126,7 @@ export class TlsUpstream implements UpstreamConnector {
       rejectUnauthorized: this.source.verifies,
       // Replaces node's host name check: Envoy checks only the configured SAN matchers.
       checkServerIdentity: (_host, cert) => {
-        const why = this.source.verifies ? sanMismatch(matchers, certificateNames(cert.raw)) : undefined;
+        const why = this.source.verifies ? (pinMismatch(this.config.pins, cert.raw) ?? sanMismatch(matchers, certificateNames(cert.raw))) : undefined;
         return why ? verifyError(`upstream ${host}:${port}: ${why}`, 'ERR_TLS_CERT_SAN_MISMATCH') : undefined;
       },
     });

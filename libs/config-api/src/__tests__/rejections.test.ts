@@ -16,6 +16,9 @@ const vs = (http: unknown[], extra: Record<string, unknown> = {}): Record<string
 const dr = (spec: Record<string, unknown>): Record<string, unknown> => resource('DestinationRule', { host: 'reviews', ...spec });
 const gw = (servers: unknown[]): Record<string, unknown> => resource('Gateway', { selector: { istio: 'ingressgateway' }, servers });
 const server = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], ...extra });
+const https = (tls: Record<string, unknown>): Record<string, unknown> => server({ port: { number: 443, name: 'https', protocol: 'HTTPS' }, tls });
+const MUTUAL_FILES = { mode: 'MUTUAL', serverCertificate: '/c.pem', privateKey: '/k.pem', caCertificates: '/ca.pem' };
+const INGRESS_HTTPS = { port: { number: 9443, protocol: 'HTTPS', name: 'https' }, defaultEndpoint: '127.0.0.1:9080' };
 const se = (spec: Record<string, unknown>): Record<string, unknown> =>
   resource('ServiceEntry', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'TLS' }], resolution: 'DNS', ...spec });
 const sc = (spec: Record<string, unknown>): Record<string, unknown> => resource('Sidecar', spec);
@@ -94,6 +97,17 @@ const CASES: Case[] = [
   { name: 'Gateway port name missing', input: gw([{ port: { number: 80, protocol: 'HTTP' }, hosts: ['*'] }]), path: 'spec.servers[0].port.name', message: /^required$/ },
   { name: 'HTTPS server without TLS', input: gw([server({ port: { number: 443, name: 'https', protocol: 'HTTPS' } })]), path: 'spec.servers[0].tls', message: /must have TLS settings for HTTPS\/TLS protocols/ },
   { name: 'SIMPLE TLS without certificate', input: gw([server({ port: { number: 443, name: 'https', protocol: 'HTTPS' }, tls: { mode: 'SIMPLE', privateKey: '/k.pem' } })]), path: 'spec.servers[0].tls.serverCertificate', message: /requires a server certificate/ },
+  { name: 'MUTUAL server without a client CA', input: gw([https({ mode: 'MUTUAL', serverCertificate: '/c.pem', privateKey: '/k.pem' })]), path: 'spec.servers[0].tls.caCertificates', message: /MUTUAL TLS requires a client CA bundle/ },
+  { name: 'OPTIONAL_MUTUAL server without a client CA', input: gw([https({ mode: 'OPTIONAL_MUTUAL', tlsCertificates: [{ serverCertificate: '/c.pem', privateKey: '/k.pem' }] })]), path: 'spec.servers[0].tls.caCertificates', message: /MUTUAL TLS requires a client CA bundle/ },
+  { name: 'credentialName and certificate files', input: gw([https({ mode: 'SIMPLE', credentialName: 'c', serverCertificate: '/c.pem', privateKey: '/k.pem' })]), path: 'spec.servers[0].tls', message: /only one of credentialName, credentialNames, serverCertificate\/privateKey, tlsCertificates/ },
+  { name: 'credentialNames and tlsCertificates', input: gw([https({ mode: 'SIMPLE', credentialNames: ['rsa'], tlsCertificates: [{ serverCertificate: '/c.pem', privateKey: '/k.pem' }] })]), path: 'spec.servers[0].tls', message: /only one of/ },
+  { name: 'three credentialNames', input: gw([https({ mode: 'SIMPLE', credentialNames: ['a', 'b', 'c'] })]), path: 'spec.servers[0].tls.credentialNames', message: /2/ },
+  { name: 'three tlsCertificates', input: gw([https({ mode: 'SIMPLE', tlsCertificates: [1, 2, 3].map((i) => ({ serverCertificate: `/c${i}`, privateKey: `/k${i}` })) })]), path: 'spec.servers[0].tls.tlsCertificates', message: /2/ },
+  { name: 'tlsCertificates entry without a key', input: gw([https({ mode: 'SIMPLE', tlsCertificates: [{ serverCertificate: '/c.pem', privateKey: '/k.pem' }, { serverCertificate: '/e.pem' }] })]), path: 'spec.servers[0].tls.tlsCertificates[1].privateKey', message: /SIMPLE TLS requires a private key/ },
+  { name: 'ISTIO_MUTUAL with tlsCertificates', input: gw([https({ mode: 'ISTIO_MUTUAL', tlsCertificates: [{ serverCertificate: '/c.pem', privateKey: '/k.pem' }] })]), path: 'spec.servers[0].tls.tlsCertificates', message: /ISTIO_MUTUAL TLS cannot have associated tlsCertificates/ },
+  { name: 'caCrl with SIMPLE', input: gw([https({ mode: 'SIMPLE', serverCertificate: '/c.pem', privateKey: '/k.pem', caCrl: '/crl.pem' })]), path: 'spec.servers[0].tls.caCrl', message: /CRL is not supported with SIMPLE TLS/ },
+  { name: 'SPKI pin not a SHA-256 digest', input: gw([https({ ...MUTUAL_FILES, verifyCertificateSpki: ['abc'] })]), path: 'spec.servers[0].tls.verifyCertificateSpki[0]', message: /base64-encoded SHA-256/ },
+  { name: 'certificate hash not a SHA-256 digest', input: gw([https({ ...MUTUAL_FILES, verifyCertificateHash: ['zz'] })]), path: 'spec.servers[0].tls.verifyCertificateHash[0]', message: /hex-encoded SHA-256/ },
   { name: 'Gateway host short name', input: gw([server({ hosts: ['bookinfo/reviews'] })]), path: 'spec.servers[0].hosts[0]', message: /short names \(non FQDN\) are not allowed/ },
   { name: 'duplicate server port names', input: gw([server(), server({ port: { number: 8080, name: 'http', protocol: 'HTTP' } })]), path: 'spec.servers[1].port.name', message: /port names in servers must be unique/ },
   // ServiceEntry
@@ -115,6 +129,10 @@ const CASES: Case[] = [
   { name: 'Sidecar ingress port missing', input: sc({ ingress: [{ defaultEndpoint: '127.0.0.1:8080' }] }), path: 'spec.ingress[0].port', message: /^required$/ },
   { name: 'Sidecar empty spec', input: sc({}), path: 'spec', message: /empty configuration/ },
   { name: 'Sidecar catch-all egress not last', input: sc({ egress: [{ hosts: ['*/*'] }, { port: { number: 80, protocol: 'HTTP', name: 'http' }, hosts: ['./*'] }] }), path: 'spec.egress[0].port', message: /should be the last listener/ },
+  { name: 'Sidecar ingress tls with credentialName', input: sc({ ingress: [{ ...INGRESS_HTTPS, tls: { mode: 'SIMPLE', credentialName: 'c' } }] }), path: 'spec.ingress[0].tls.credentialName', message: /credentialName is not currently supported/ },
+  { name: 'Sidecar ingress tls on an HTTP port', input: sc({ ingress: [{ ...INGRESS_HTTPS, port: { number: 9443, protocol: 'HTTP', name: 'http' }, tls: { mode: 'SIMPLE', serverCertificate: '/c.pem', privateKey: '/k.pem' } }] }), path: 'spec.ingress[0].tls', message: /cannot have TLS settings for non HTTPS\/TLS ports/ },
+  { name: 'Sidecar ingress MUTUAL without a client CA', input: sc({ ingress: [{ ...INGRESS_HTTPS, tls: { mode: 'MUTUAL', serverCertificate: '/c.pem', privateKey: '/k.pem' } }] }), path: 'spec.ingress[0].tls.caCertificates', message: /requires a client CA bundle/ },
+  { name: 'Sidecar ingress tls ISTIO_MUTUAL', input: sc({ ingress: [{ ...INGRESS_HTTPS, tls: { mode: 'ISTIO_MUTUAL' } }] }), path: 'spec.ingress[0].tls.mode', message: /cannot set mode to ISTIO_MUTUAL/ },
   { name: 'Sidecar defaultEndpoint not local', input: sc({ ingress: [{ port: { number: 9080, protocol: 'HTTP', name: 'http' }, defaultEndpoint: '10.0.0.1:8080' }] }), path: 'spec.ingress[0].defaultEndpoint', message: /must be of form 127\.0\.0\.1/ },
 ];
 

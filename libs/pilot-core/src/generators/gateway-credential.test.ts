@@ -58,11 +58,23 @@ describe('credentialName at the gateway', () => {
       requireClientCertificate: { value: true },
       commonTlsContext: {
         tlsCertificateSdsSecretConfigs: [{ name: 'kubernetes://helloworld-credential' }],
-        combinedValidationContext: { defaultValidationContext: { matchSubjectAltNames: [{ exact: 'client.example.com' }] }, validationContextSdsSecretConfig: { name: 'kubernetes://helloworld-credential-cacert', sdsConfig: { ads: {} } } },
+        combinedValidationContext: {
+          defaultValidationContext: { matchTypedSubjectAltNames: [{ sanType: 'DNS', matcher: { exact: 'client.example.com' } }] },
+          validationContextSdsSecretConfig: { name: 'kubernetes://helloworld-credential-cacert', sdsConfig: { ads: {} } },
+        },
       },
     });
+  });
+
+  it('serves every credentialNames entry in one context (RSA + ECDSA); the client CA is the first one\'s', () => {
     const pair = (lds.find((l) => l.name === '0.0.0.0_8443')?.body as Listener).filterChains?.[0].transportSocket?.typedConfig as Record<string, unknown>;
-    expect(pair).toMatchObject({ commonTlsContext: { tlsCertificateSdsSecretConfigs: [{ name: 'kubernetes://pair-rsa' }], combinedValidationContext: { validationContextSdsSecretConfig: { name: 'kubernetes://pair-rsa-cacert' } } } });
+    expect(pair).toMatchObject({
+      commonTlsContext: {
+        tlsCertificateSdsSecretConfigs: [{ name: 'kubernetes://pair-rsa' }, { name: 'kubernetes://pair-ecdsa' }],
+        combinedValidationContext: { defaultValidationContext: {}, validationContextSdsSecretConfig: { name: 'kubernetes://pair-rsa-cacert' } },
+      },
+    });
+    expect((pair.commonTlsContext as { tlsCertificateSdsSecretConfigs: unknown[] }).tlsCertificateSdsSecretConfigs).toHaveLength(2);
     expect(pair.requireClientCertificate).toBeUndefined();
   });
 

@@ -25,18 +25,28 @@ export interface SanMatcher {
   matcher: StringMatcher;
 }
 
+/** A PEM certificate chain and its private key. */
+export interface PemKeyPair {
+  certificateChain: string;
+  privateKey: string;
+}
+
 /**
- * The CommonTlsContext parts we honour. The certificate is inline / file PEM or an SDS secret
- * (`default`); the validation context inline / file PEM or an SDS secret (`ROOTCA`), plus SAN
- * matchers. Secrets are resolved at run time from the secret store, so a rotation needs no new config.
+ * The CommonTlsContext parts we honour. The certificates are inline / file PEM or SDS secrets
+ * (`default`, `kubernetes://<name>`); the validation context inline / file PEM or an SDS secret
+ * (`ROOTCA`), plus SAN matchers and pins. Secrets are resolved at run time from the secret store,
+ * so a rotation needs no new config.
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#extensions-transport-sockets-tls-v3-commontlscontext
  */
 export interface CommonTlsConfig {
-  /** PEM chain and key from tls_certificates (files read when applied). */
-  certificateChain?: string;
-  privateKey?: string;
-  /** tls_certificate_sds_secret_configs[0]. */
-  certificateSecret?: SecretRef;
+  /**
+   * tls_certificates (files read when applied). A server context may hold one per key type (an
+   * RSA and an ECDSA certificate, as Envoy): OpenSSL presents the one the client's signature
+   * algorithms allow. A client context holds at most one.
+   */
+  certificates: readonly PemKeyPair[];
+  /** tls_certificate_sds_secret_configs, with the same rule. */
+  certificateSecrets: readonly SecretRef[];
   /** PEM CA bundle (validation_context.trusted_ca). */
   trustedCa?: string;
   /** PEM CRLs (validation context `crl`, DestinationRule `caCrl`): every certificate of the peer's chain is checked. */
@@ -45,12 +55,29 @@ export interface CommonTlsConfig {
   validationSecret?: SecretRef;
   /** The peer must carry a SAN matching one of these (empty: any verified peer). */
   matchSubjectAltNames: readonly SanMatcher[];
+  /** verify_certificate_spki / verify_certificate_hash: when either is set, the peer certificate must match one entry of either. */
+  pins: CertificatePins;
   /** ALPN protocols offered, in preference order (empty: no ALPN). */
   alpn: readonly string[];
   minVersion?: TlsVersion;
   maxVersion?: TlsVersion;
   /** OpenSSL cipher list (cipher_suites joined with `:`). */
   ciphers?: string;
+}
+
+/**
+ * Certificate pins, normalised: base64 SHA-256 digests of the SubjectPublicKeyInfo (DER) and
+ * lower-case hex SHA-256 digests of the certificate (DER) without colons.
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/common.proto#envoy-v3-api-field-extensions-transport-sockets-tls-v3-certificatevalidationcontext-verify-certificate-spki
+ */
+export interface CertificatePins {
+  spki: readonly string[];
+  hashes: readonly string[];
+}
+
+/** Whether any pin is set (the peer certificate must then match one). */
+export function hasPins(p: CertificatePins): boolean {
+  return p.spki.length > 0 || p.hashes.length > 0;
 }
 
 /**
@@ -87,7 +114,7 @@ export function adsSecretNames(c: CommonTlsConfig | undefined): string[] {
 /** The secrets a TLS config refers to. */
 export function secretRefs(c: CommonTlsConfig): Array<SecretRef & { kind: 'certificate' | 'validation' }> {
   const out: Array<SecretRef & { kind: 'certificate' | 'validation' }> = [];
-  if (c.certificateSecret) out.push({ ...c.certificateSecret, kind: 'certificate' });
+  for (const r of c.certificateSecrets) out.push({ ...r, kind: 'certificate' });
   if (c.validationSecret) out.push({ ...c.validationSecret, kind: 'validation' });
   return out;
 }

@@ -1,6 +1,6 @@
 import type * as xds from '@mizzen/xds-types';
 import { TypeUrl } from '@mizzen/xds-types';
-import type { DownstreamTlsConfig } from '../model';
+import { type DownstreamTlsConfig, hasPins } from '../model';
 import { type Issues, at } from './issues';
 import { commonTlsContext, isRawBuffer } from './transport-socket';
 
@@ -17,12 +17,12 @@ export function downstreamTlsContext(t: xds.DownstreamTlsContext, path: string, 
   const errorsBefore = issues.errors.length;
   const cp = at(path, 'commonTlsContext');
   const common = commonTlsContext(t.commonTlsContext ?? {}, cp, issues);
-  if (common.certificateChain === undefined && !common.certificateSecret) issues.error(at(cp, 'tlsCertificates'), 'a certificate is required');
+  if (!common.certificates.length && !common.certificateSecrets.length && issues.errors.length === errorsBefore) issues.error(at(cp, 'tlsCertificates'), 'a certificate is required');
   if (t.requireSni?.value) issues.warn(at(path, 'requireSni'), 'not enforced');
   const verifies = common.trustedCa !== undefined || common.validationSecret !== undefined;
   const requireClientCertificate = t.requireClientCertificate?.value ?? false;
   if (requireClientCertificate && !verifies) issues.error(at(path, 'requireClientCertificate'), 'needs a validation context (commonTlsContext.validationContext.trustedCa or an SDS validation secret)');
-  if (common.matchSubjectAltNames.length && !verifies) issues.error(cp, 'SAN matchers need a trusted CA to verify the client first');
+  if ((common.matchSubjectAltNames.length || hasPins(common.pins)) && !verifies) issues.error(cp, 'SAN matchers and certificate pins need a trusted CA to verify the client first');
   if (issues.errors.length > errorsBefore) return undefined;
   return { ...common, requireClientCertificate };
 }

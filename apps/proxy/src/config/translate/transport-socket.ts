@@ -1,11 +1,14 @@
-import fs from 'node:fs';
 import tls from 'node:tls';
 import type * as xds from '@mizzen/xds-types';
 import { TypeUrl } from '@mizzen/xds-types';
-import type { CommonTlsConfig, SanMatcher, SecretRef, TlsVersion, TransportSpec, UpstreamTlsConfig } from '../model';
-import { isAgentSecretName, PLAINTEXT } from '../model';
+import type { CertificatePins, CommonTlsConfig, SanMatcher, TlsVersion, TransportSpec, UpstreamTlsConfig } from '../model';
+import { hasPins, PLAINTEXT } from '../model';
 import { type Issues, at } from './issues';
 import { stringMatcher } from './primitives';
+import { tlsCertificates } from './tls-certificates';
+import { dataSource, secretRef } from './tls-sources';
+
+export { dataSource } from './tls-sources';
 
 const VERSIONS: Record<xds.TlsProtocol, TlsVersion | undefined> = {
   TLS_AUTO: undefined,
@@ -28,49 +31,6 @@ export function isRawBuffer(t: xds.TransportSocket): boolean {
   const type = t.typedConfig?.['@type'];
   if (type !== undefined && TYPED_STRUCTS.has(type)) return (t.typedConfig as xds.Any & { typeUrl?: string }).typeUrl === TypeUrl.RawBuffer;
   return type === TypeUrl.RawBuffer || (type === undefined && t.name.endsWith('raw_buffer'));
-}
-
-/**
- * A DataSource's bytes as text: `filename` is read now (a missing file rejects the config, as in
- * Envoy), `inline_string`, `inline_bytes` (base64) or `environment_variable`.
- * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/base.proto#config-core-v3-datasource
- */
-export function dataSource(d: xds.DataSource | undefined, path: string, issues: Issues): string | undefined {
-  if (!d) {
-    issues.error(path, 'is required');
-    return undefined;
-  }
-  if (d.filename !== undefined) {
-    try {
-      return fs.readFileSync(d.filename, 'utf8');
-    } catch (err) {
-      issues.error(at(path, 'filename'), `cannot read ${d.filename}: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
-    }
-  }
-  if (d.inlineString !== undefined) return d.inlineString;
-  if (d.inlineBytes !== undefined) return Buffer.from(d.inlineBytes, 'base64').toString('utf8');
-  if (d.environmentVariable !== undefined) {
-    const v = process.env[d.environmentVariable];
-    if (v === undefined) issues.error(at(path, 'environmentVariable'), `${d.environmentVariable} is not set`);
-    return v;
-  }
-  issues.error(path, 'one of filename, inlineString, inlineBytes, environmentVariable is required');
-  return undefined;
-}
-
-/**
- * An SdsSecretConfig: the name, resolved from the proxy's secret store, and where the secret comes
- * from: `sds_config: {ads: {}}` means the control plane sends it on the ADS stream (the proxy
- * subscribes to the name), except for the names the agent serves itself (`default`, `ROOTCA`,
- * files), which always come from the agent's store.
- */
-function secretRef(s: xds.SdsSecretConfig, path: string, issues: Issues): SecretRef | undefined {
-  if (!s.name) {
-    issues.error(at(path, 'name'), 'an SDS secret name is required');
-    return undefined;
-  }
-  return s.sdsConfig?.ads && !isAgentSecretName(s.name) ? { name: s.name, path, ads: true } : { name: s.name, path };
 }
 
 const SAN_TYPES: Record<string, SanMatcher['type'] | undefined> = { URI: 'URI', DNS: 'DNS', EMAIL: 'EMAIL', IP_ADDRESS: 'IP_ADDRESS' };
@@ -99,19 +59,41 @@ function validationChecks(v: ValidationContextBody, path: string, issues: Issues
   if (v.maxVerifyDepth) issues.warn(at(path, 'maxVerifyDepth'), "not applied; OpenSSL's default depth is used");
 }
 
-type Validation = Pick<CommonTlsConfig, 'trustedCa' | 'crl' | 'validationSecret' | 'matchSubjectAltNames'>;
+const NO_PINS: CertificatePins = { spki: [], hashes: [] };
+
+/**
+ * verify_certificate_spki (base64 SHA-256, 32 bytes) and verify_certificate_hash (hex SHA-256,
+ * colons allowed), normalised; a malformed entry rejects the config, as in Envoy.
+ */
+function certificatePins(v: ValidationContextBody, path: string, issues: Issues): CertificatePins {
+  const spki = (v.verifyCertificateSpki ?? []).filter((x, i) => {
+    const ok = /^[A-Za-z0-9+/]{43}=$/.test(x);
+    if (!ok) issues.error(at(at(path, 'verifyCertificateSpki'), i), `${JSON.stringify(x)} is not a base64 SHA-256 digest`);
+    return ok;
+  });
+  const hashes = (v.verifyCertificateHash ?? []).flatMap((x, i) => {
+    const hex = x.replace(/:/g, '').toLowerCase();
+    if (/^[0-9a-f]{64}$/.test(hex)) return [hex];
+    issues.error(at(at(path, 'verifyCertificateHash'), i), `${JSON.stringify(x)} is not a hex SHA-256 digest`);
+    return [];
+  });
+  return { spki, hashes };
+}
+
+type Validation = Pick<CommonTlsConfig, 'trustedCa' | 'crl' | 'validationSecret' | 'matchSubjectAltNames' | 'pins'>;
 
 /** validation_context | validation_context_sds_secret_config | combined_validation_context. */
 function validation(c: xds.CommonTlsContext, path: string, issues: Issues): Validation {
   const set = (['validationContext', 'validationContextSdsSecretConfig', 'combinedValidationContext'] as const).filter((k) => isSet(c[k]));
   if (set.length > 1) issues.error(path, `only one of ${set.join(', ')} may be set`);
   const inline = (v: ValidationContextBody | undefined, p: string): Validation => {
-    if (!v) return { matchSubjectAltNames: [] };
+    if (!v) return { matchSubjectAltNames: [], pins: NO_PINS };
     validationChecks(v, p, issues);
     return {
       trustedCa: v.trustedCa ? dataSource(v.trustedCa, at(p, 'trustedCa'), issues) : undefined,
       crl: v.crl ? dataSource(v.crl, at(p, 'crl'), issues) : undefined,
       matchSubjectAltNames: sanMatchers(v, p, issues),
+      pins: certificatePins(v, p, issues),
     };
   };
   if (c.combinedValidationContext) {
@@ -123,30 +105,16 @@ function validation(c: xds.CommonTlsContext, path: string, issues: Issues): Vali
     if (base.trustedCa) issues.error(at(p, 'defaultValidationContext.trustedCa'), 'with an SDS validation context, the trusted CA comes from the secret');
     return { ...base, trustedCa: undefined, validationSecret: sds && secretRef(sds, at(p, 'validationContextSdsSecretConfig'), issues) };
   }
-  if (c.validationContextSdsSecretConfig) return { matchSubjectAltNames: [], validationSecret: secretRef(c.validationContextSdsSecretConfig, at(path, 'validationContextSdsSecretConfig'), issues) };
+  if (c.validationContextSdsSecretConfig) return { matchSubjectAltNames: [], pins: NO_PINS, validationSecret: secretRef(c.validationContextSdsSecretConfig, at(path, 'validationContextSdsSecretConfig'), issues) };
   return inline(c.validationContext as ValidationContextBody | undefined, at(path, 'validationContext'));
-}
-
-type Certificate = Pick<CommonTlsConfig, 'certificateChain' | 'privateKey' | 'certificateSecret'>;
-
-/** tls_certificates (one) | tls_certificate_sds_secret_configs (one). */
-function certificate(c: xds.CommonTlsContext, path: string, issues: Issues): Certificate {
-  if (c.tlsCertificateProviderInstance) issues.error(at(path, 'tlsCertificateProviderInstance'), 'certificate providers are not supported');
-  const files = c.tlsCertificates ?? [];
-  const sds = c.tlsCertificateSdsSecretConfigs ?? [];
-  if (files.length && sds.length) issues.error(path, 'only one of tlsCertificates, tlsCertificateSdsSecretConfigs may be set');
-  if (files.length > 1) issues.error(at(path, 'tlsCertificates'), 'exactly one certificate is supported');
-  if (sds.length > 1) issues.error(at(path, 'tlsCertificateSdsSecretConfigs'), 'exactly one SDS certificate is supported');
-  if (sds.length) return { certificateSecret: secretRef(sds[0], at(at(path, 'tlsCertificateSdsSecretConfigs'), 0), issues) };
-  if (!files.length) return {};
-  const p = at(at(path, 'tlsCertificates'), 0);
-  return { certificateChain: dataSource(files[0].certificateChain, at(p, 'certificateChain'), issues), privateKey: dataSource(files[0].privateKey, at(p, 'privateKey'), issues) };
 }
 
 /** Builds a secure context once so a bad inline key, certificate, CA or cipher list rejects the config. */
 function checkMaterial(cfg: CommonTlsConfig, path: string, issues: Issues): void {
   try {
-    tls.createSecureContext({ cert: cfg.certificateChain, key: cfg.privateKey, ca: cfg.trustedCa, crl: cfg.crl, ciphers: cfg.ciphers, minVersion: cfg.minVersion, maxVersion: cfg.maxVersion });
+    const cert = cfg.certificates.map((c) => c.certificateChain);
+    const key = cfg.certificates.map((c) => c.privateKey);
+    tls.createSecureContext({ cert, key, ca: cfg.trustedCa, crl: cfg.crl, ciphers: cfg.ciphers, minVersion: cfg.minVersion, maxVersion: cfg.maxVersion });
   } catch (err) {
     issues.error(path, `invalid TLS material: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -161,14 +129,13 @@ export function commonTlsContext(c: xds.CommonTlsContext, path: string, issues: 
   const params = c.tlsParams;
   if (params?.ecdhCurves?.length) issues.warn(at(path, 'tlsParams.ecdhCurves'), "not applied; node's default curves are used");
   const cfg: CommonTlsConfig = {
-    ...certificate(c, path, issues),
+    ...tlsCertificates(c, path, issues),
     ...validation(c, path, issues),
     alpn: c.alpnProtocols ?? [],
     minVersion: VERSIONS[params?.tlsMinimumProtocolVersion ?? 'TLS_AUTO'] ?? 'TLSv1.2',
     maxVersion: VERSIONS[params?.tlsMaximumProtocolVersion ?? 'TLS_AUTO'],
     ciphers: params?.cipherSuites?.length ? params.cipherSuites.join(':') : undefined,
   };
-  if (cfg.certificateChain !== undefined && !cfg.privateKey) issues.error(at(path, 'tlsCertificates[0].privateKey'), 'is required');
   checkMaterial(cfg, path, issues);
   return cfg;
 }
@@ -181,9 +148,12 @@ export function commonTlsContext(c: xds.CommonTlsContext, path: string, issues: 
  */
 export function upstreamTlsContext(t: xds.UpstreamTlsContext, path: string, issues: Issues): UpstreamTlsConfig {
   const common = commonTlsContext(t.commonTlsContext ?? {}, at(path, 'commonTlsContext'), issues);
+  // Envoy: "Only a single TLS certificate is supported in client contexts."
+  if (common.certificates.length > 1) issues.error(at(path, 'commonTlsContext.tlsCertificates'), 'a client context holds exactly one certificate');
+  if (common.certificateSecrets.length > 1) issues.error(at(path, 'commonTlsContext.tlsCertificateSdsSecretConfigs'), 'a client context holds exactly one certificate');
   if (t.allowRenegotiation) issues.warn(at(path, 'allowRenegotiation'), 'renegotiation is never allowed');
   if (!common.trustedCa && !common.validationSecret) {
-    if (common.matchSubjectAltNames.length) issues.error(at(path, 'commonTlsContext'), 'SAN matchers need a trusted CA to verify the peer first');
+    if (common.matchSubjectAltNames.length || hasPins(common.pins)) issues.error(at(path, 'commonTlsContext'), 'SAN matchers and certificate pins need a trusted CA to verify the peer first');
     else issues.warn(at(path, 'commonTlsContext'), 'no validation context: the upstream certificate is not verified');
   }
   return { ...common, sni: t.sni || undefined };

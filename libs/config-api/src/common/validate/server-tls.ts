@@ -25,6 +25,11 @@ const VALID_CIPHER_SUITES = new Set([
   'DES-CBC3-SHA',
 ]);
 
+/** Istio `security.IsValidCipherSuite`: a cipher suite name Envoy accepts. */
+export function isValidCipherSuite(name: string): boolean {
+  return VALID_CIPHER_SUITES.has(name);
+}
+
 /**
  * Istio `validateTLSOptions` for server-side TLS: ISTIO_MUTUAL takes no certificates; SIMPLE and
  * MUTUAL need a certificate source (credentialName(s), serverCertificate+privateKey or
@@ -72,6 +77,26 @@ export function validateServerTLS(d: Diagnostics, path: string, tls: ServerTLSSe
     if (tls.credentialName) d.error(`${path}.caCrl`, 'CRL is not supported with credentialName. CRL has to be specified in the credential');
     if (mode === 'SIMPLE') d.error(`${path}.caCrl`, 'CRL is not supported with SIMPLE TLS');
   }
+  (tls.tlsCertificates ?? []).forEach((c, i) => {
+    // Istio verifies clients against the top-level caCertificates only (one CA set per Envoy TLS context).
+    if (c.caCertificates) d.warn(`${path}.tlsCertificates[${i}].caCertificates`, 'ignored: client certificates are verified against tls.caCertificates');
+  });
+  checkPins(d, path, tls);
+}
+
+/**
+ * Envoy's constraints on the pins (it rejects the listener otherwise): `verifyCertificateSpki`
+ * entries are base64 SHA-256 digests (32 bytes), `verifyCertificateHash` entries hex SHA-256
+ * digests, colons between bytes allowed.
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/common.proto#extensions-transport-sockets-tls-v3-certificatevalidationcontext
+ */
+function checkPins(d: Diagnostics, path: string, tls: ServerTLSSettings): void {
+  (tls.verifyCertificateSpki ?? []).forEach((v, i) => {
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(v)) d.error(`${path}.verifyCertificateSpki[${i}]`, `${JSON.stringify(v)} is not a base64-encoded SHA-256 digest (44 characters)`);
+  });
+  (tls.verifyCertificateHash ?? []).forEach((v, i) => {
+    if (!/^[0-9a-fA-F]{64}$/.test(v) && !/^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){31}$/.test(v)) d.error(`${path}.verifyCertificateHash[${i}]`, `${JSON.stringify(v)} is not a hex-encoded SHA-256 digest (64 hex digits, optionally colon-separated)`);
+  });
 }
 
 function checkCiphers(d: Diagnostics, path: string, tls: ServerTLSSettings): void {
