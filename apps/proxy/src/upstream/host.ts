@@ -17,6 +17,8 @@ export interface HostOptions {
   maxConnections?: number;
   /** Idle time after which a pooled connection closes (undici's default when unset). */
   idleTimeoutMs?: number;
+  /** Connection age after which it takes no new requests and closes when idle (max_connection_duration). */
+  maxConnectionDurationMs?: number;
   /** Idle time before TCP keepalive probes. */
   tcpKeepaliveMs?: number;
   /** A connection closed: pending requests may now open one. */
@@ -99,6 +101,7 @@ export class UpstreamHost {
       maxConcurrentStreams: o.maxConcurrentStreams ?? 2147483647,
       maxRequestsPerConnection: o.maxRequestsPerConnection,
       idleTimeoutMs: o.idleTimeoutMs ?? 0,
+      maxConnectionDurationMs: o.maxConnectionDurationMs ?? 0,
       stats: o.stats,
       onConnect: () => this.connections++,
       onDisconnect: () => {
@@ -110,11 +113,15 @@ export class UpstreamHost {
   }
 
   private createPool(): Pool {
-    const { connector, connectTimeoutMs, maxRequestsPerConnection, stats, maxConnections, idleTimeoutMs, tcpKeepaliveMs } = this.opts;
+    const { connector, connectTimeoutMs, maxRequestsPerConnection, stats, maxConnections, idleTimeoutMs, maxConnectionDurationMs, tcpKeepaliveMs } = this.opts;
     const connect = connector.connectOptions(this.endpoint.host, this.endpoint.port, connectTimeoutMs, tcpKeepaliveMs);
     const pool = new Pool(`${connector.scheme}://${this.key}`, {
       connect: tcpKeepaliveMs && typeof connect === 'object' ? { ...connect, keepAlive: true, keepAliveInitialDelay: tcpKeepaliveMs } : connect,
       ...(idleTimeoutMs ? { keepAliveTimeout: idleTimeoutMs, keepAliveMaxTimeout: idleTimeoutMs } : {}),
+      // max_connection_duration: undici stamps each connection at connect; past the age the pool
+      // takes it out of rotation at the next dispatch and closes it once its request is done
+      // (an older idle one is closed then, or earlier by the keep-alive timeout).
+      ...(maxConnectionDurationMs ? { clientTtl: maxConnectionDurationMs } : {}),
       // Timeouts are the router's (route / per-try); undici's own would fire independently.
       headersTimeout: 0,
       bodyTimeout: 0,

@@ -144,6 +144,8 @@ export interface ClusterConfig {
   maxRequestsPerConnection: number;
   /** common_http_protocol_options.idle_timeout: close an upstream connection idle this long (unset: the pool's default). */
   idleTimeoutMs?: number;
+  /** common_http_protocol_options.max_connection_duration: a connection this old takes no new requests and closes when idle (unset: no limit). */
+  maxConnectionDurationMs?: number;
   /** upstream_connection_options.tcp_keepalive.keepalive_time in ms (TCP keepalive is always on). */
   tcpKeepaliveMs?: number;
   /** common_lb_config.healthy_panic_threshold as a fraction (Envoy default 0.5); 0 disables panic. */
