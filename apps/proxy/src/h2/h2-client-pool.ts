@@ -16,7 +16,9 @@ export interface H2PoolOptions {
   /** Drain a connection this old: no new streams, close once its streams are done (max_connection_duration); 0 = never. */
   maxConnectionDurationMs: number;
   stats: StatsScope;
-  /** Opens the connection over the cluster's transport (TLS); plaintext TCP when absent. */
+  /** The `:scheme` of the authority (default: https when `connect` is given, else http). */
+  scheme?: 'http' | 'https';
+  /** Opens the connection over the cluster's transport (TLS, PROXY protocol); plaintext TCP when absent. */
   connect?: () => Duplex;
   onConnect(): void;
   onDisconnect(): void;
@@ -89,7 +91,7 @@ export class H2ClientPool {
 
   private open(): Conn {
     const { host, port, stats } = this.o;
-    const authority = `${this.o.connect ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const authority = `${this.o.scheme ?? (this.o.connect ? 'https' : 'http')}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     // TCP_NODELAY, as Envoy sets on upstream connections (node's http2 leaves Nagle on).
     const session = http2.connect(authority, { settings: { enablePush: false }, createConnection: () => this.o.connect?.() ?? net.connect({ host, port, noDelay: true }) });
     stats.counter('upstream_cx_total').inc();

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TcpProxyConfig } from '../config/model';
-import type { ServedConnection } from '../net/connection';
+import type { ConnectionInfo, ServedConnection } from '../net/connection';
 import { type AccessLogSink, formatAccessLog } from '../http/access-log';
 import { type ResponseFlag, type StreamInfo, newStreamInfo } from '../http/stream-info';
 import type { Rng } from '../routing';
@@ -46,8 +46,9 @@ export class TcpProxy {
     this.stats = deps.stats.scope('tcp', config.statPrefix);
   }
 
-  serve(downstream: Duplex): ServedConnection {
-    const session = new TcpSession(this.config, this.deps, this.stats, downstream);
+  /** `conn` gives the downstream addresses (the PROXY protocol header of a cluster that sends one). */
+  serve(downstream: Duplex, conn?: ConnectionInfo): ServedConnection {
+    const session = new TcpSession(this.config, this.deps, this.stats, downstream, conn);
     session.start();
     return { drain: () => undefined, destroy: () => session.close() };
   }
@@ -65,6 +66,7 @@ class TcpSession {
     private readonly deps: TcpProxyDeps,
     private readonly stats: StatsScope,
     private readonly downstream: Duplex,
+    private readonly conn: ConnectionInfo | undefined,
   ) {
     this.info = newStreamInfo('-', '-', '-');
     this.info.protocol = '-';
@@ -105,7 +107,7 @@ class TcpSession {
     }
     this.info.upstreamHost = host.key;
     cluster.stats.counter('upstream_cx_total').inc();
-    const { socket: up, ready } = host.dial({ allowHalfOpen: true });
+    const { socket: up, ready } = host.dial({ allowHalfOpen: true, downstream: this.conn });
     const timer = setTimeout(() => {
       cluster.stats.counter('upstream_cx_connect_timeout').inc();
       up.destroy(new Error('connect timeout'));

@@ -43,7 +43,10 @@ export function emptyAssignment(clusterName: string): EndpointAssignment {
  * An upstream transport socket: `raw_buffer` (plaintext) or `envoy.transport_sockets.tls` with its
  * UpstreamTlsContext. `name` is the transport socket's name as configured.
  */
-export type TransportSpec = { name: string; tls?: undefined } | { name: string; tls: UpstreamTlsConfig };
+export type TransportSpec = ({ name: string; tls?: undefined } | { name: string; tls: UpstreamTlsConfig }) & {
+  /** upstream_proxy_protocol wrapping this transport: the PROXY protocol version each connection starts with. */
+  proxyProtocol?: 1 | 2;
+};
 
 export const PLAINTEXT: TransportSpec = { name: 'raw_buffer' };
 
