@@ -3,7 +3,7 @@ import { type Cluster, type Listener, TypeUrl } from '@mizzen/xds-types';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MESH_CONFIG } from '../mesh-config';
 import { MeshSnapshot } from '../snapshot/mesh-snapshot';
-import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, configsFromYaml, PRODUCTPAGE_PROXY } from '../testing/bookinfo-fixture';
+import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, configsFromYaml, GATEWAY_PROXY, PRODUCTPAGE_PROXY } from '../testing/bookinfo-fixture';
 import { generate } from './registry';
 
 const OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
@@ -98,5 +98,37 @@ describe('tunnel', () => {
 
   it('no tunnel without the setting', () => {
     expect(tcpProxy(dr('db', '{connectionPool: {tcp: {maxConnections: 3}}}')).tunnelingConfig).toBeUndefined();
+  });
+});
+
+describe('at the gateway', () => {
+  const GATEWAY_TCP = `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 15432, name: tcp, protocol: TCP}
+    hosts: ["*"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: edge-db}
+spec:
+  hosts: ["*"]
+  gateways: [edge]
+  tcp:
+  - route: [{destination: {host: db, port: {number: 5432}}}]
+`;
+
+  it('gateway clusters carry proxyProtocol and maxConnectionDuration; gateway TCP routes tunnel', () => {
+    const yaml = `${GATEWAY_TCP}---${dr('db', '{tunnel: {targetHost: db.internal, targetPort: 5432}}')}---${dr('reviews', '{proxyProtocol: {version: V1}, connectionPool: {tcp: {maxConnectionDuration: 10s}}}')}`;
+    const snapshot = snapshotWith(yaml);
+    const c = generate({ snapshot, proxy: GATEWAY_PROXY }, TypeUrl.Cluster).find((x) => x.name === REVIEWS)?.body as Cluster;
+    expect(c.transportSocketMatches?.map((m) => m.transportSocket?.name)).toEqual(['envoy.transport_sockets.upstream_proxy_protocol', 'envoy.transport_sockets.upstream_proxy_protocol']);
+    expect(c.typedExtensionProtocolOptions?.[OPTIONS]).toMatchObject({ commonHttpProtocolOptions: { maxConnectionDuration: { seconds: 10 } } });
+    const l = generate({ snapshot, proxy: GATEWAY_PROXY }, TypeUrl.Listener).find((x) => x.name === '0.0.0.0_15432')?.body as Listener;
+    expect(l.filterChains?.[0].filters?.[0].typedConfig).toMatchObject({ cluster: 'outbound|5432||db.default.svc.cluster.local', tunnelingConfig: { hostname: 'db.internal:5432' } });
   });
 });
