@@ -7,6 +7,7 @@ import { SocketFacade } from '../h2/socket-facade';
 import type { ProxyRuntime } from '../runtime';
 import { h2Connect, h2Request } from '../testing/h2';
 import { startRuntime } from '../testing/runtime-harness';
+import { listenTracked } from '../testing/sockets';
 import { request } from '../testing/upstreams';
 import * as b from '../testing/xds-builders';
 
@@ -27,10 +28,7 @@ async function startDualUpstream(): Promise<{ port: number; close(): Promise<voi
   };
   const h1 = http.createServer(answer);
   const h2 = http2.createServer(answer);
-  const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
     s.once('data', (chunk: Buffer) => {
       s.pause();
       s.unshift(chunk);
@@ -40,14 +38,7 @@ async function startDualUpstream(): Promise<{ port: number; close(): Promise<voi
       s.resume();
     });
   });
-  await new Promise<void>((r) => server.listen(0, UPSTREAM, () => r()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  return listenTracked(server, UPSTREAM);
 }
 
 describe('use_downstream_protocol_config (useClientProtocol) over loopback', () => {

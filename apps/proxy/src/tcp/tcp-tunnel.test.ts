@@ -1,11 +1,10 @@
 import http from 'node:http';
-import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyRuntime } from '../runtime';
 import * as p from '../testing/protocol-builders';
 import { startRuntime } from '../testing/runtime-harness';
-import { collect, connect } from '../testing/sockets';
+import { collect, connect, listenTracked } from '../testing/sockets';
 import * as b from '../testing/xds-builders';
 
 const IP = '127.89.1.4';
@@ -20,17 +19,12 @@ interface Seen {
 /** A tunnelling proxy: CONNECT (Node's 'connect' event) and POST, echoing the tunnelled bytes; targets starting `deny` get 403. */
 async function startTunnelProxy(): Promise<{ port: number; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
-  const sockets = new Set<Duplex>();
   const server = http.createServer((req, res) => {
     seen.push({ method: req.method ?? '', target: req.url ?? '', host: req.headers.host ?? '' });
     // Answer at once: the proxy sends the stream only after a 2xx, as Envoy does.
     res.writeHead(200);
     res.flushHeaders();
     req.pipe(res);
-  });
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
   });
   server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     seen.push({ method: req.method ?? '', target: req.url ?? '', host: req.headers.host ?? '' });
@@ -39,15 +33,7 @@ async function startTunnelProxy(): Promise<{ port: number; seen: Seen[]; close()
     if (head.length) socket.write(head);
     socket.pipe(socket);
   });
-  await new Promise<void>((r) => server.listen(0, TUNNEL_PROXY, () => r()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    seen,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  return { ...(await listenTracked(server, TUNNEL_PROXY)), seen };
 }
 
 describe('tcp_proxy tunneling_config (DestinationRule tunnel) over loopback', () => {

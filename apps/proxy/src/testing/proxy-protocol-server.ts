@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { SocketFacade } from '../h2/socket-facade';
+import { listenTracked } from './sockets';
 
 /** A PROXY protocol header as a receiving server reads it. */
 export interface ParsedProxyHeader {
@@ -75,11 +76,8 @@ export interface ProxyProtocolServer {
  * http.Server, https.Server, or a handler).
  */
 export async function startProxyProtocolServer(host: string, next: net.Server | ((s: net.Socket | SocketFacade) => void)): Promise<ProxyProtocolServer> {
-  const sockets = new Set<net.Socket>();
   const out: ProxyProtocolServer = { host, port: 0, headers: [], closed: new Set(), rejected: 0, close: async () => undefined };
   const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
     s.on('error', () => s.destroy());
     let buf = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
@@ -104,11 +102,5 @@ export async function startProxyProtocolServer(host: string, next: net.Server | 
     };
     s.on('data', onData);
   });
-  await new Promise<void>((r) => server.listen(0, host, () => r()));
-  out.port = (server.address() as net.AddressInfo).port;
-  out.close = async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
-  return out;
+  return Object.assign(out, await listenTracked(server, host));
 }

@@ -10,7 +10,7 @@ import type { ProxyRuntime } from '../runtime';
 import { selfSignedCert } from '../testing/certs';
 import { simpleUpstreamTls } from '../testing/mtls-builders';
 import * as p from '../testing/protocol-builders';
-import { type ProxyProtocolServer, startProxyProtocolServer } from '../testing/proxy-protocol-server';
+import { type ParsedProxyHeader, type ProxyProtocolServer, startProxyProtocolServer } from '../testing/proxy-protocol-server';
 import { startRuntime } from '../testing/runtime-harness';
 import { collect } from '../testing/sockets';
 import { waitUntil } from '../testing/wait';
@@ -39,6 +39,11 @@ function get(agent: http.Agent, host: string): Promise<{ status: number; body: s
     req.on('error', reject);
     req.end();
   });
+}
+
+/** The header a PROXY-protocol server should read for a connection from CLIENT:`port` to the proxy's `dstPort`. */
+function expected(version: 1 | 2, port: number, dstPort = HTTP_PORT): ParsedProxyHeader {
+  return { version, command: version === 1 ? 'TCP4' : 'PROXY', family: 'TCP4', source: CLIENT, destination: IP, sourcePort: port, destinationPort: dstPort };
 }
 
 const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -92,7 +97,7 @@ describe('upstream PROXY protocol (upstream_proxy_protocol) over loopback', () =
     const before = plain.headers.length;
     const r = await get(agent(), 'v1');
     expect([r.status, r.body]).toEqual([200, 'hello over plaintext']);
-    expect(plain.headers.slice(before)).toEqual([{ version: 1, command: 'TCP4', family: 'TCP4', source: CLIENT, destination: IP, sourcePort: r.clientPort, destinationPort: HTTP_PORT }]);
+    expect(plain.headers.slice(before)).toEqual([expected(1, r.clientPort)]);
   });
 
   it('v2: the binary header; one downstream connection keeps its upstream connection, another gets its own', async () => {
@@ -104,8 +109,7 @@ describe('upstream PROXY protocol (upstream_proxy_protocol) over loopback', () =
     const other = await get(agent(), 'v2');
     expect(other.clientPort).not.toBe(first.clientPort);
     expect([first.status, again.status, other.status]).toEqual([200, 200, 200]);
-    const header = (port: number) => ({ version: 2, command: 'PROXY', family: 'TCP4', source: CLIENT, destination: IP, sourcePort: port, destinationPort: HTTP_PORT });
-    expect(plain.headers.slice(before)).toEqual([header(first.clientPort), header(other.clientPort)]);
+    expect(plain.headers.slice(before)).toEqual([expected(2, first.clientPort), expected(2, other.clientPort)]);
     // The downstream connection closes: so does its upstream connection (its pool goes with it).
     expect(plain.closed.has(before)).toBe(false);
     a.destroy();
@@ -117,14 +121,14 @@ describe('upstream PROXY protocol (upstream_proxy_protocol) over loopback', () =
     const before = h2c.headers.length;
     const r = await get(agent(), 'v1-h2');
     expect([r.status, r.body]).toEqual([200, 'hello over HTTP/2.0']);
-    expect(h2c.headers.slice(before)).toEqual([{ version: 1, command: 'TCP4', family: 'TCP4', source: CLIENT, destination: IP, sourcePort: r.clientPort, destinationPort: HTTP_PORT }]);
+    expect(h2c.headers.slice(before)).toEqual([expected(1, r.clientPort)]);
   });
 
   it('composes with TLS origination: the header comes before the ClientHello', async () => {
     const before = secure.headers.length;
     const r = await get(agent(), 'v2-tls');
     expect([r.status, r.body]).toEqual([200, 'hello over tls']);
-    expect(secure.headers.slice(before)).toMatchObject([{ version: 2, command: 'PROXY', source: CLIENT, sourcePort: r.clientPort, destinationPort: HTTP_PORT }]);
+    expect(secure.headers.slice(before)).toEqual([expected(2, r.clientPort)]);
   });
 
   it('TCP proxy: a v1 header then TLS, bytes echo end to end', async () => {
@@ -140,7 +144,7 @@ describe('upstream PROXY protocol (upstream_proxy_protocol) over loopback', () =
     await waitUntil(() => tcpSecure.headers.length > before, 3000);
     s.end();
     expect((await got).data).toBe('ping');
-    expect(tcpSecure.headers.slice(before)).toEqual([{ version: 1, command: 'TCP4', family: 'TCP4', source: CLIENT, destination: IP, sourcePort: clientPort, destinationPort: TCP_PORT }]);
+    expect(tcpSecure.headers.slice(before)).toEqual([expected(1, clientPort, TCP_PORT)]);
   });
 
   it('a cluster without it sends no header (the server refuses the connection: control)', async () => {

@@ -1,24 +1,13 @@
-import type { Service } from '@mizzen/mesh-model';
 import { type Cluster, type Listener, TypeUrl } from '@mizzen/xds-types';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MESH_CONFIG } from '../mesh-config';
 import { MeshSnapshot } from '../snapshot/mesh-snapshot';
-import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, configsFromYaml, GATEWAY_PROXY, PRODUCTPAGE_PROXY } from '../testing/bookinfo-fixture';
+import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, configsFromYaml, GATEWAY_PROXY, PRODUCTPAGE_PROXY, svc } from '../testing/bookinfo-fixture';
 import { generate } from './registry';
 
 const OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 
-const tcpService: Service = {
-  hostname: 'db.default.svc.cluster.local',
-  namespace: 'default',
-  ports: [{ name: 'tcp', number: 5432, protocol: 'TCP' }],
-  resolution: 'STATIC',
-  location: 'MESH_INTERNAL',
-  selector: { app: 'db' },
-  source: { kind: 'Registration', namespace: 'default', name: 'db' },
-};
-
-const snapshotWith = (yaml: string) => MeshSnapshot.build({ configs: configsFromYaml(yaml), services: [...BOOKINFO_SERVICES, tcpService], workloads: BOOKINFO_WORKLOADS, mesh: DEFAULT_MESH_CONFIG }, 1);
+const snapshotWith = (yaml: string) => MeshSnapshot.build({ configs: configsFromYaml(yaml), services: [...BOOKINFO_SERVICES, svc('db', 5432, 'TCP')], workloads: BOOKINFO_WORKLOADS, mesh: DEFAULT_MESH_CONFIG }, 1);
 
 const cluster = (yaml: string, name: string) => generate({ snapshot: snapshotWith(yaml), proxy: PRODUCTPAGE_PROXY }, TypeUrl.Cluster).find((c) => c.name === name)?.body as Cluster;
 const tcpProxy = (yaml: string) => {
