@@ -17,6 +17,23 @@ describe('encodeAny / decodeAny round trip', () => {
     },
   );
 
+  it('carries the new cluster and tcp_proxy fields: upstream_proxy_protocol around TLS, tunneling_config', () => {
+    const cluster = {
+      name: 'outbound|9080||reviews.default.svc.cluster.local',
+      transportSocket: {
+        name: 'envoy.transport_sockets.upstream_proxy_protocol',
+        typedConfig: {
+          '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport',
+          config: { version: 'V2' },
+          transportSocket: { name: 'envoy.transport_sockets.tls', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', sni: 'reviews' } },
+        },
+      },
+    };
+    expect(pruneEmptyArrays(decodeAny(encodeAny(T.Cluster, cluster)).body)).toEqual(cluster);
+    const tcp = { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', statPrefix: 'db', cluster: 'db', tunnelingConfig: { hostname: 'db.internal:5432', usePost: true } };
+    expect(pruneEmptyArrays(decodeAny(encodeAny(tcp['@type'], tcp)).body)).toMatchObject({ statPrefix: 'db', tunnelingConfig: { hostname: 'db.internal:5432', usePost: true } });
+  });
+
   it('produces a real google.protobuf.Any whose nested typed_config Anys are real too', () => {
     const bytes = encodeAny(T.Listener, outboundListener);
     const any = findType('google.protobuf.Any')!.decode(bytes) as unknown as { type_url: string; value: Uint8Array };

@@ -138,6 +138,17 @@ export interface TransportSocket {
   typedConfig?: Any;
 }
 
+/** V1 (text, the proto default) or V2 (binary). @proto envoy.config.core.v3.ProxyProtocolConfig */
+export interface ProxyProtocolConfig {
+  version?: 'V1' | 'V2';
+}
+
+/** @proto envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport */
+export interface ProxyProtocolUpstreamTransport {
+  config?: ProxyProtocolConfig;
+  transportSocket: TransportSocket;
+}
+
 /** @proto envoy.config.core.v3.TypedExtensionConfig */
 export interface TypedExtensionConfig {
   name: string;

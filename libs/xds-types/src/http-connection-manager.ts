@@ -91,4 +91,15 @@ export interface TcpProxy {
   idleTimeout?: Duration;
   maxConnectAttempts?: UInt32Value;
   metadataMatch?: Metadata;
+  tunnelingConfig?: TcpProxyTunnelingConfig;
+}
+
+/**
+ * Tunnel the TCP stream over HTTP: CONNECT to `hostname` (`host:port`), or POST when `usePost`.
+ * @proto envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.TunnelingConfig
+ */
+export interface TcpProxyTunnelingConfig {
+  hostname: string;
+  usePost?: boolean;
+  postPath?: string;
 }

@@ -32,6 +32,8 @@ export const TypeUrl = {
    * extension.
    */
   RawBuffer: 'type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer',
+  /** PROXY protocol header before the wrapped transport's bytes (envoy.transport_sockets.upstream_proxy_protocol). */
+  ProxyProtocolUpstreamTransport: 'type.googleapis.com/envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport',
   HttpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   AggregateClusterConfig: 'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig',
   RingHash: 'type.googleapis.com/envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash',
@@ -73,5 +75,6 @@ export const FilterName = {
   OriginalDst: 'envoy.filters.listener.original_dst',
   Tls: 'envoy.transport_sockets.tls',
   RawBuffer: 'envoy.transport_sockets.raw_buffer',
+  UpstreamProxyProtocol: 'envoy.transport_sockets.upstream_proxy_protocol',
   HttpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
 } as const;

@@ -34,6 +34,16 @@ spec:
   - name: v5
     labels: {version: v5}
     trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 30s}}
+  - name: v6
+    labels: {version: v6}
+    trafficPolicy: {proxyProtocol: {version: V2}, connectionPool: {http: {useClientProtocol: true}}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: db}
+spec:
+  host: db
+  trafficPolicy: {tunnel: {protocol: POST, targetHost: db.internal, targetPort: 5432}}
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -180,6 +190,14 @@ describe('generated resources encode as Envoy protos', () => {
         expect(decodedRds).toContain('"envoy.retry_priorities.previous_priorities"');
         expect(decodedRds).toContain('"updateFrequency":2');
         expect(lds.map((l) => l.name)).toEqual(expect.arrayContaining(['outbound_tcp_5432', 'outbound_tls_8443']));
+        // proxyProtocol, useClientProtocol and tunnel survive the protobuf encoding too.
+        const decodedCds = JSON.stringify(cds.map((r) => decodeAny(encodeAny(r.typeUrl, r.body)).body));
+        expect(decodedCds).toContain('"envoy.transport_sockets.upstream_proxy_protocol"');
+        expect(decodedCds).toContain('"config":{"version":"V2"}');
+        expect(decodedCds).toContain('"useDownstreamProtocolConfig"');
+        expect(decodedCds).toMatch(/"maxConnectionDuration":\{"seconds":"?3600"?/);
+        const decodedLds = JSON.stringify(lds.map((r) => decodeAny(encodeAny(r.typeUrl, r.body)).body));
+        expect(decodedLds).toMatch(/"tunnelingConfig":\{("headersToAdd":\[\],)?"hostname":"db.internal:5432","usePost":true\}/);
       }
     });
   }

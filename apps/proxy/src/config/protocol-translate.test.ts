@@ -40,10 +40,19 @@ describe('TcpProxy filter chains', () => {
     expect(l.filterChains[0].filter).toMatchObject({ kind: 'tcp', tcp: { clusters: [{ name: 'a', weight: 80 }, { name: 'b', weight: 20 }], totalWeight: 100, idleTimeoutMs: 30_000, maxConnectAttempts: 3 } });
   });
 
+  it('reads tunneling_config: CONNECT by default, POST to / unless post_path says otherwise', () => {
+    const tcp = (t: xds.TcpProxyTunnelingConfig) => (listener(p.tcpListener('t', '127.0.0.1', 9000, 'c', { tunnelingConfig: t })).filterChains[0].filter as { tcp: unknown }).tcp;
+    expect(tcp({ hostname: 'db.internal:5432' })).toMatchObject({ tunneling: { hostname: 'db.internal:5432', usePost: false, postPath: '/' } });
+    expect(tcp({ hostname: 'db.internal:5432', usePost: true, postPath: '/tunnel' })).toMatchObject({ tunneling: { hostname: 'db.internal:5432', usePost: true, postPath: '/tunnel' } });
+  });
+
   it.each<[string, Partial<xds.TcpProxy> | Array<[string, number]>, string]>([
     ['neither cluster nor weights', { cluster: '' }, 'exactly one of cluster, weightedClusters is required'],
     ['all weights zero', [['a', 0]], 'weightedClusters: the weights must add up to more than 0'],
     ['metadata match', { metadataMatch: {} }, 'metadataMatch: not supported'],
+    ['a tunnel without hostname', { tunnelingConfig: { hostname: '' } }, 'tunnelingConfig.hostname: is required'],
+    ['a tunnel hostname with formatters', { tunnelingConfig: { hostname: '%REQUESTED_SERVER_NAME%:443' } }, 'tunnelingConfig.hostname: substitution formatters are not supported'],
+    ['post_path without use_post', { tunnelingConfig: { hostname: 'a:1', postPath: '/t' } }, 'tunnelingConfig.postPath: requires usePost'],
   ])('rejects %s', (_n, change, want) => {
     const l = Array.isArray(change) ? p.tcpListener('t', '127.0.0.1', 9000, change) : p.tcpListener('t', '127.0.0.1', 9000, 'c', change);
     expect(listenerErrors(l)).toContain(want);

@@ -52,11 +52,11 @@ describe('cluster resilience fields (as Pilot sends them)', () => {
     expect(run(clusterResource, b.edsCluster('c', extra)).errors).toContain(want);
   });
 
-  it('reads connection pool settings: requests per connection, idle timeout, TCP keepalive', () => {
+  it('reads connection pool settings: requests per connection, idle timeout, max connection duration, TCP keepalive', () => {
     const opts = toAny(TypeUrl.HttpProtocolOptions, { commonHttpProtocolOptions: { idleTimeout: { seconds: 30 }, maxConnectionDuration: { seconds: 60 }, maxRequestsPerConnection: { value: 5 } } });
     const { value, warnings } = run(clusterResource, b.edsCluster('c', { typedExtensionProtocolOptions: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': opts }, upstreamConnectionOptions: { tcpKeepalive: { keepaliveTime: { value: 10 } } } }));
-    expect(value).toMatchObject({ idleTimeoutMs: 30_000, tcpKeepaliveMs: 10_000, maxRequestsPerConnection: 5 });
-    expect(warnings.join()).toContain('maxConnectionDuration: not implemented');
+    expect(value).toMatchObject({ idleTimeoutMs: 30_000, maxConnectionDurationMs: 60_000, tcpKeepaliveMs: 10_000, maxRequestsPerConnection: 5 });
+    expect(warnings.join()).not.toContain('maxConnectionDuration');
   });
 
   it('warns about success-rate outlier detection', () => {

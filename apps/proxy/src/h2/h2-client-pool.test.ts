@@ -43,6 +43,7 @@ const options = (port: number, over: Partial<H2PoolOptions> = {}): H2PoolOptions
   maxConcurrentStreams: 100,
   maxRequestsPerConnection: 0,
   idleTimeoutMs: 0,
+  maxConnectionDurationMs: 0,
   stats: new StatsStore().scope('cluster', 'c'),
   onConnect: () => undefined,
   onDisconnect: () => undefined,
@@ -80,6 +81,26 @@ describe('H2ClientPool (h2c sessions per upstream host)', () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await body(await pool.request(h2RequestHeaders('GET', '/x', { host: 'x' }), true))).split(' ')[0]);
     expect(new Set(ids).size).toBe(2);
+    await pool.close();
+  });
+
+  it('drains a session older than max_connection_duration: new streams go to a new session, the in-flight one finishes', async () => {
+    let disconnects = 0;
+    const pool = new H2ClientPool(options(srv.port, { maxConnectionDurationMs: 300, onDisconnect: () => disconnects++ }));
+    const first = (await body(await pool.request(h2RequestHeaders('GET', '/a', { host: 'x' }), true))).split(' ')[0];
+    const held = await pool.request(h2RequestHeaders('GET', '/hold', { host: 'x' }), true);
+    const heldBody = body(held);
+    await new Promise((r) => setTimeout(r, 450));
+    // Past the age: the old session takes no new stream but keeps the held one open.
+    const next = (await body(await pool.request(h2RequestHeaders('GET', '/b', { host: 'x' }), true))).split(' ')[0];
+    expect(next).not.toBe(first);
+    expect(disconnects).toBe(0);
+    srv.release();
+    expect(await heldBody).toBe(`${first} /hold`);
+    // Then the drained session closes.
+    for (let i = 0; i < 50 && disconnects < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(disconnects).toBe(1);
+    expect(pool.connections).toBe(1);
     await pool.close();
   });
 

@@ -13,8 +13,12 @@ export interface H2PoolOptions {
   maxRequestsPerConnection: number;
   /** Close a connection idle for this long (common_http_protocol_options.idle_timeout); 0 = never. */
   idleTimeoutMs: number;
+  /** Drain a connection this old: no new streams, close once its streams are done (max_connection_duration); 0 = never. */
+  maxConnectionDurationMs: number;
   stats: StatsScope;
-  /** Opens the connection over the cluster's transport (TLS); plaintext TCP when absent. */
+  /** The `:scheme` of the authority (default: https when `connect` is given, else http). */
+  scheme?: 'http' | 'https';
+  /** Opens the connection over the cluster's transport (TLS, PROXY protocol); plaintext TCP when absent. */
   connect?: () => Duplex;
   onConnect(): void;
   onDisconnect(): void;
@@ -25,7 +29,7 @@ interface Conn {
   ready: Promise<void>;
   active: number;
   total: number;
-  /** No new streams: draining after GOAWAY, max requests reached, or closing. */
+  /** No new streams: draining after GOAWAY, max requests or max age reached, or closing. */
   retired: boolean;
 }
 
@@ -38,8 +42,8 @@ function connectError(message: string, code: string): Error {
  * HTTP/2 over plaintext (h2c, prior knowledge) to one upstream endpoint: a small pool of sessions,
  * each carrying up to min(our max_concurrent_streams, the peer's SETTINGS_MAX_CONCURRENT_STREAMS)
  * streams; a new session opens only when every open one is full. Sessions that received GOAWAY,
- * reached max_requests_per_connection or idled past idle_timeout take no new streams and close
- * when their streams are done. undici's Pool cannot do h2c, hence node:http2.
+ * reached max_requests_per_connection or max_connection_duration, or idled past idle_timeout take
+ * no new streams and close when their streams are done. undici's Pool cannot do h2c, hence node:http2.
  * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/connection_pooling#http-2
  */
 export class H2ClientPool {
@@ -87,7 +91,7 @@ export class H2ClientPool {
 
   private open(): Conn {
     const { host, port, stats } = this.o;
-    const authority = `${this.o.connect ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const authority = `${this.o.scheme ?? (this.o.connect ? 'https' : 'http')}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     // TCP_NODELAY, as Envoy sets on upstream connections (node's http2 leaves Nagle on).
     const session = http2.connect(authority, { settings: { enablePush: false }, createConnection: () => this.o.connect?.() ?? net.connect({ host, port, noDelay: true }) });
     stats.counter('upstream_cx_total').inc();
@@ -114,7 +118,9 @@ export class H2ClientPool {
     session.on('error', () => undefined);
     session.on('goaway', () => (conn.retired = true));
     if (this.o.idleTimeoutMs > 0) session.setTimeout(this.o.idleTimeoutMs, () => (conn.active === 0 ? session.close() : undefined));
+    const maxAge = this.o.maxConnectionDurationMs > 0 ? setTimeout(() => this.drain(conn), this.o.maxConnectionDurationMs).unref() : undefined;
     session.once('close', () => {
+      clearTimeout(maxAge);
       conn.retired = true;
       const i = this.conns.indexOf(conn);
       if (i >= 0) this.conns.splice(i, 1);
@@ -125,6 +131,12 @@ export class H2ClientPool {
     });
     this.conns.push(conn);
     return conn;
+  }
+
+  /** Envoy's drain at max_connection_duration: no new streams; the session closes (GOAWAY) when its streams are done. */
+  private drain(conn: Conn): void {
+    conn.retired = true;
+    if (conn.active === 0) conn.session.close();
   }
 
   /** Lets open streams finish (GOAWAY), then the sessions close. */

@@ -7,7 +7,7 @@ export { type AttemptRequest, type AttemptResult, type UpstreamResponse, classif
 /** HTTP/1.1 over the host's undici keep-alive pool. */
 async function sendHttp1Attempt(a: AttemptRequest): Promise<AttemptResult> {
   try {
-    const data = await a.host.pool.request({
+    const data = await a.host.poolFor(a.downstream).request({
       method: a.method as Dispatcher.HttpMethod,
       path: a.path,
       headers: a.headers,
@@ -27,5 +27,5 @@ async function sendHttp1Attempt(a: AttemptRequest): Promise<AttemptResult> {
  * downstream. HTTP/1.1 goes over the host's undici pool, HTTP/2 over its h2c sessions.
  */
 export function sendAttempt(a: AttemptRequest): Promise<AttemptResult> {
-  return a.protocol === 'http2' ? sendH2Attempt(a.host.h2, a) : sendHttp1Attempt(a);
+  return a.protocol === 'http2' ? sendH2Attempt(a.host.h2For(a.downstream), a) : sendHttp1Attempt(a);
 }

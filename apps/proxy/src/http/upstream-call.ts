@@ -141,7 +141,7 @@ export class UpstreamCall {
     const { signal, dispose } = abortEmitter(sources);
     const { method, path, headers } = this.o.request;
     const aborted = (): boolean => sources.some((c) => c.cancelled);
-    const result = await sendAttempt({ host, protocol: this.protocol(), method, path, headers, body: this.o.body?.attempt(), signal, aborted });
+    const result = await sendAttempt({ host, protocol: this.protocol(), method, path, headers, body: this.o.body?.attempt(), signal, aborted, downstream: this.x.conn });
     cancel();
     if (result.kind === 'response') this.countResponse(result.data.statusCode);
     else {

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
+import type { ConnectionInfo } from '../net/connection';
 import type { UpstreamHost } from '../upstream';
 import type { HeaderMap } from './headers';
 
@@ -31,6 +32,8 @@ export interface AttemptRequest {
   signal: EventEmitter;
   /** Whether an abort was requested (then any error is reported as `aborted`). */
   aborted: () => boolean;
+  /** The downstream connection the request arrived on (PROXY protocol clusters pool per connection). */
+  downstream?: ConnectionInfo;
 }
 
 export type AttemptResult = { kind: 'response'; data: UpstreamResponse } | { kind: 'connect-failure' | 'reset' | 'aborted'; detail: string };

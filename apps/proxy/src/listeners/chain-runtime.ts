@@ -118,11 +118,18 @@ export class ChainRuntime implements ListenerContext {
       tlsInfo = tlsConnectionInfo(t, info.serverName);
       alpn = tlsInfo.alpn;
     }
-    const conn: ConnectionInfo = { remoteAddress: info.remoteAddress, remotePort: info.remotePort, localAddress: info.localAddress, localPort: info.localPort, tls: tlsInfo };
+    const conn: ConnectionInfo = {
+      remoteAddress: info.remoteAddress,
+      remotePort: info.remotePort,
+      localAddress: info.localAddress,
+      localPort: info.localPort,
+      tls: tlsInfo,
+      onClose: (listener) => (socket.closed ? process.nextTick(listener) : void socket.once('close', listener)),
+    };
     // envoy.filters.network.rbac: before any byte reaches the HCM or an upstream connection opens.
     const rbac = this.cfg.filter.rbac;
     if (rbac?.length && networkRbacDenial(rbac, conn, this.deps.tcp.stats)) return void stream.destroy();
-    const served = this.tcp && this.cfg.filter.kind === 'tcp' ? this.tcp.serve(stream) : await this.codec?.serve(stream, conn, alpn, touched);
+    const served = this.tcp && this.cfg.filter.kind === 'tcp' ? this.tcp.serve(stream, conn) : await this.codec?.serve(stream, conn, alpn, touched);
     if (!served) return void stream.destroy();
     this.served.add(served);
     socket.once('close', () => this.served.delete(served));

@@ -28,6 +28,8 @@ export interface ConnectionInfo {
   localPort: number;
   /** Set when the proxy terminated TLS on this connection. */
   tls?: TlsConnectionInfo;
+  /** Calls `listener` once the connection has closed (at once, asynchronously, if it already has). */
+  onClose?(listener: () => void): void;
 }
 
 /** A connection a network filter (HCM codecs, TCP proxy) serves; the listener drains or closes it through this. */

@@ -1,12 +1,13 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TcpProxyConfig } from '../config/model';
-import type { ServedConnection } from '../net/connection';
+import type { TcpProxyConfig, TcpTunnelingConfig } from '../config/model';
+import type { ConnectionInfo, ServedConnection } from '../net/connection';
 import { type AccessLogSink, formatAccessLog } from '../http/access-log';
 import { type ResponseFlag, type StreamInfo, newStreamInfo } from '../http/stream-info';
 import type { Rng } from '../routing';
 import type { StatsScope, StatsStore } from '../stats';
 import type { UpstreamCluster, UpstreamHost } from '../upstream';
+import { openHttpTunnel } from './http-tunnel';
 
 export interface TcpProxyDeps {
   clusters: { get(name: string): UpstreamCluster | undefined };
@@ -33,7 +34,8 @@ export function pickTcpCluster(cfg: TcpProxyConfig, rng: Rng): string | undefine
  * both ways with half-close (a FIN from one side is passed on, the other direction keeps
  * flowing); the idle timeout closes both sides after no traffic either way. The cluster's
  * max_connections circuit breaker refuses connections past it (flag UO). Stats are Envoy's
- * `tcp.<stat_prefix>.*` and the cluster's `upstream_cx_*`; the access log prints `"- - -"`.
+ * `tcp.<stat_prefix>.*` and the cluster's `upstream_cx_*`; the access log prints `"- - -"`. With
+ * tunneling_config the stream goes over HTTP/1.1 CONNECT (or POST) through the upstream host.
  * https://www.envoyproxy.io/docs/envoy/latest/configuration/listeners/network_filters/tcp_proxy_filter
  */
 export class TcpProxy {
@@ -46,8 +48,9 @@ export class TcpProxy {
     this.stats = deps.stats.scope('tcp', config.statPrefix);
   }
 
-  serve(downstream: Duplex): ServedConnection {
-    const session = new TcpSession(this.config, this.deps, this.stats, downstream);
+  /** `conn` gives the downstream addresses (the PROXY protocol header of a cluster that sends one). */
+  serve(downstream: Duplex, conn?: ConnectionInfo): ServedConnection {
+    const session = new TcpSession(this.config, this.deps, this.stats, downstream, conn);
     session.start();
     return { drain: () => undefined, destroy: () => session.close() };
   }
@@ -55,7 +58,7 @@ export class TcpProxy {
 
 class TcpSession {
   private readonly info: StreamInfo;
-  private upstream?: net.Socket;
+  private upstream?: Duplex;
   private cluster?: UpstreamCluster;
   private idleTimer?: NodeJS.Timeout;
   private closed = false;
@@ -65,6 +68,7 @@ class TcpSession {
     private readonly deps: TcpProxyDeps,
     private readonly stats: StatsScope,
     private readonly downstream: Duplex,
+    private readonly conn: ConnectionInfo | undefined,
   ) {
     this.info = newStreamInfo('-', '-', '-');
     this.info.protocol = '-';
@@ -105,7 +109,7 @@ class TcpSession {
     }
     this.info.upstreamHost = host.key;
     cluster.stats.counter('upstream_cx_total').inc();
-    const { socket: up, ready } = host.dial({ allowHalfOpen: true });
+    const { socket: up, ready } = host.dial({ allowHalfOpen: true, downstream: this.conn });
     const timer = setTimeout(() => {
       cluster.stats.counter('upstream_cx_connect_timeout').inc();
       up.destroy(new Error('connect timeout'));
@@ -123,12 +127,26 @@ class TcpSession {
       clearTimeout(timer);
       up.off('error', onError);
       if (this.closed) return void up.destroy();
-      this.splice(cluster, host, up);
+      if (this.cfg.tunneling) this.tunnel(cluster, host, up, this.cfg.tunneling);
+      else this.splice(cluster, host, up);
     });
   }
 
+  /** tunneling_config: the stream flows only after the upstream answered CONNECT/POST with a 2xx; otherwise the downstream closes. */
+  private tunnel(cluster: UpstreamCluster, host: UpstreamHost, up: net.Socket, t: TcpTunnelingConfig): void {
+    this.upstream = up;
+    up.on('error', () => undefined);
+    openHttpTunnel(up, t).then(
+      (stream) => (this.closed ? stream.destroy() : this.splice(cluster, host, stream)),
+      () => {
+        cluster.stats.counter('upstream_cx_connect_fail').inc();
+        this.fail('UF');
+      },
+    );
+  }
+
   /** Both directions flow; a FIN is passed on (pipe ends the other side's writable half). */
-  private splice(cluster: UpstreamCluster, host: UpstreamHost, up: net.Socket): void {
+  private splice(cluster: UpstreamCluster, host: UpstreamHost, up: Duplex): void {
     this.upstream = up;
     this.downstream.off('close', this.closedEarly);
     const cs = cluster.stats;

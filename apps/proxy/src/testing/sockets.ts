@@ -9,6 +9,26 @@ export interface TcpServer {
 }
 
 /**
+ * Listens on `host` (free port), remembering open connections so `close()` ends them all (a
+ * keep-alive or tunnelled connection would otherwise hold the server open).
+ */
+export async function listenTracked(server: net.Server, host: string): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
  * A TCP server on `host` (free port). The default handler echoes, and after the client's FIN
  * writes `bye` and ends (so a test sees half-close pass both ways).
  */

@@ -66,6 +66,7 @@ export abstract class UpstreamCluster {
       stats: this.deps.stats,
       maxConnections: c.circuitBreakers.maxConnections,
       idleTimeoutMs: c.idleTimeoutMs,
+      maxConnectionDurationMs: c.maxConnectionDurationMs,
       tcpKeepaliveMs: c.tcpKeepaliveMs,
       onDisconnect: () => this.breakers.wake(),
     };

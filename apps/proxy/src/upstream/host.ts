@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { LbEndpoint } from '../config/model';
 import { H2ClientPool } from '../h2/h2-client-pool';
+import type { ConnectionInfo } from '../net/connection';
 import type { StatsScope } from '../stats';
 import { OutlierState } from './outlier-detection';
 import type { Dialled, UpstreamConnector } from './transport';
@@ -17,6 +18,8 @@ export interface HostOptions {
   maxConnections?: number;
   /** Idle time after which a pooled connection closes (undici's default when unset). */
   idleTimeoutMs?: number;
+  /** Connection age after which it takes no new requests and closes when idle (max_connection_duration). */
+  maxConnectionDurationMs?: number;
   /** Idle time before TCP keepalive probes. */
   tcpKeepaliveMs?: number;
   /** A connection closed: pending requests may now open one. */
@@ -33,9 +36,18 @@ export function hostKey(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** The pools of one downstream connection (clusters whose connections carry its identity). */
+interface DownstreamPools {
+  pool?: Pool;
+  h2?: H2ClientPool;
+}
+
 /**
  * One upstream endpoint with its keep-alive connection pool. Hosts outlive EDS updates that keep
- * their address, so pools (and their idle connections) are reused.
+ * their address, so pools (and their idle connections) are reused. When the transport sends the
+ * PROXY protocol, each downstream connection gets pools of its own (Envoy hashes its connection
+ * pools by the transport socket options, which then include the downstream addresses), closed
+ * when that connection closes.
  */
 export class UpstreamHost {
   readonly key: string;
@@ -53,6 +65,7 @@ export class UpstreamHost {
   outlier = new OutlierState();
   private poolInstance?: Pool;
   private h2Instance?: H2ClientPool;
+  private readonly downstreamPools = new Map<string, DownstreamPools>();
 
   constructor(
     endpoint: LbEndpoint,
@@ -67,8 +80,8 @@ export class UpstreamHost {
     return this.opts.connector;
   }
 
-  /** A raw connection to the host over its transport (TCP proxy). */
-  dial(opts?: { allowHalfOpen?: boolean }): Dialled {
+  /** A raw connection to the host over its transport (TCP proxy), on behalf of `downstream`. */
+  dial(opts?: { allowHalfOpen?: boolean; downstream?: ConnectionInfo }): Dialled {
     return this.opts.connector.dial(this.endpoint.host, this.endpoint.port, { ...opts, keepAliveMs: this.opts.tcpKeepaliveMs });
   }
 
@@ -88,17 +101,58 @@ export class UpstreamHost {
 
   /** HTTP/2 sessions to this host (h2c, or h2 over the TLS transport), created on first use (HTTP/2 clusters). */
   get h2(): H2ClientPool {
+    this.h2Instance ??= this.createH2();
+    return this.h2Instance;
+  }
+
+  /** The HTTP/1.1 pool for a request arriving on `downstream`: its own one when connections carry its identity. */
+  poolFor(downstream: ConnectionInfo | undefined): Pool {
+    const own = this.poolsOf(downstream);
+    if (!own) return this.pool;
+    own.pool ??= this.createPool(downstream);
+    return own.pool;
+  }
+
+  /** The HTTP/2 sessions for a request arriving on `downstream` (see poolFor). */
+  h2For(downstream: ConnectionInfo | undefined): H2ClientPool {
+    const own = this.poolsOf(downstream);
+    if (!own) return this.h2;
+    own.h2 ??= this.createH2(downstream);
+    return own.h2;
+  }
+
+  private poolsOf(d: ConnectionInfo | undefined): DownstreamPools | undefined {
+    if (!d?.onClose || !this.opts.connector.perDownstream) return undefined;
+    const key = `${d.remoteAddress}|${d.remotePort}|${d.localAddress}|${d.localPort}`;
+    let own = this.downstreamPools.get(key);
+    if (!own) {
+      const created: DownstreamPools = {};
+      own = created;
+      this.downstreamPools.set(key, created);
+      d.onClose(() => {
+        if (this.downstreamPools.get(key) === created) this.downstreamPools.delete(key);
+        void closePools(created);
+      });
+    }
+    return own;
+  }
+
+  private createH2(downstream?: ConnectionInfo): H2ClientPool {
     const o = this.opts;
     const { host, port } = this.endpoint;
-    this.h2Instance ??= new H2ClientPool({
+    const tls = o.connector.scheme === 'https';
+    return new H2ClientPool({
       host,
       port,
-      // Over TLS, offer h2 by ALPN unless the context lists its own protocols.
-      connect: o.connector.scheme === 'https' ? () => o.connector.dial(host, port, { alpn: h2Alpn(o.connector), keepAliveMs: o.tcpKeepaliveMs }).socket : undefined,
+      scheme: o.connector.scheme,
+      // Over TLS, offer h2 by ALPN unless the context lists its own protocols; a PROXY protocol
+      // transport dials too (its header goes first).
+      connect: tls || o.connector.perDownstream ? () => o.connector.dial(host, port, { alpn: tls ? h2Alpn(o.connector) : undefined, keepAliveMs: o.tcpKeepaliveMs, downstream }).socket : undefined,
       connectTimeoutMs: o.connectTimeoutMs,
       maxConcurrentStreams: o.maxConcurrentStreams ?? 2147483647,
       maxRequestsPerConnection: o.maxRequestsPerConnection,
       idleTimeoutMs: o.idleTimeoutMs ?? 0,
+      maxConnectionDurationMs: o.maxConnectionDurationMs ?? 0,
       stats: o.stats,
       onConnect: () => this.connections++,
       onDisconnect: () => {
@@ -106,15 +160,17 @@ export class UpstreamHost {
         o.onDisconnect?.();
       },
     });
-    return this.h2Instance;
   }
 
-  private createPool(): Pool {
-    const { connector, connectTimeoutMs, maxRequestsPerConnection, stats, maxConnections, idleTimeoutMs, tcpKeepaliveMs } = this.opts;
-    const connect = connector.connectOptions(this.endpoint.host, this.endpoint.port, connectTimeoutMs, tcpKeepaliveMs);
+  private createPool(downstream?: ConnectionInfo): Pool {
+    const { connector, connectTimeoutMs, maxRequestsPerConnection, stats, maxConnections, idleTimeoutMs, maxConnectionDurationMs, tcpKeepaliveMs } = this.opts;
     const pool = new Pool(`${connector.scheme}://${this.key}`, {
-      connect: tcpKeepaliveMs && typeof connect === 'object' ? { ...connect, keepAlive: true, keepAliveInitialDelay: tcpKeepaliveMs } : connect,
+      connect: connector.connectOptions(this.endpoint.host, this.endpoint.port, connectTimeoutMs, { keepAliveMs: tcpKeepaliveMs, downstream }),
       ...(idleTimeoutMs ? { keepAliveTimeout: idleTimeoutMs, keepAliveMaxTimeout: idleTimeoutMs } : {}),
+      // max_connection_duration: undici stamps each connection at connect; past the age the pool
+      // takes it out of rotation at the next dispatch and closes it once its request is done
+      // (an older idle one is closed then, or earlier by the keep-alive timeout).
+      ...(maxConnectionDurationMs ? { clientTtl: maxConnectionDurationMs } : {}),
       // Timeouts are the router's (route / per-try); undici's own would fire independently.
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -136,9 +192,14 @@ export class UpstreamHost {
     return pool;
   }
 
-  /** Waits for in-flight requests, then closes the pool's connections. */
+  /** Waits for in-flight requests, then closes the pools' connections. */
   async close(): Promise<void> {
-    const p = this.poolInstance;
-    await Promise.all([p && !p.closed ? p.close() : undefined, this.h2Instance?.close()]);
+    const own = [...this.downstreamPools.values()];
+    this.downstreamPools.clear();
+    await Promise.all([closePools({ pool: this.poolInstance, h2: this.h2Instance }), ...own.map(closePools)]);
   }
+}
+
+async function closePools(p: DownstreamPools): Promise<void> {
+  await Promise.all([p.pool && !p.pool.closed ? p.pool.close() : undefined, p.h2?.close()]);
 }

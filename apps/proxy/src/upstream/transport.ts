@@ -2,9 +2,11 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Pool } from 'undici';
 import type { ClusterConfig, LbEndpoint, TransportSpec, UpstreamTlsConfig } from '../config/model';
+import type { ProxiedAddresses } from '../net/proxy-protocol';
 import type { StatsScope } from '../stats';
 import { certificateNames } from '../tls/certificate-names';
 import { pinMismatch } from '../tls/certificate-pins';
+import { ProxyProtocolUpstream } from './proxy-protocol-upstream';
 import { TlsContextSource } from '../tls/context-source';
 import { sanMismatch } from '../tls/san-match';
 import { SecretStore } from '../tls/secret-store';
@@ -15,6 +17,10 @@ export interface DialOptions {
   allowHalfOpen?: boolean;
   /** TCP keepalive idle time (upstream_connection_options.tcp_keepalive). */
   keepAliveMs?: number;
+  /** Bytes the TCP connection starts with, before any TLS (the PROXY protocol header). */
+  preamble?: Buffer;
+  /** The downstream connection this one serves (the PROXY protocol header carries its addresses). */
+  downstream?: ProxiedAddresses;
 }
 
 /** A socket being connected and the event that says it is usable (TLS: handshake done, peer verified). */
@@ -33,12 +39,47 @@ export interface UpstreamConnector {
   readonly scheme: 'http' | 'https';
   /** ALPN protocols configured (TLS only). */
   readonly alpn: readonly string[];
+  /**
+   * True when each connection carries the downstream connection's identity (the PROXY protocol),
+   * so connections serving different downstream connections must not be shared.
+   */
+  readonly perDownstream?: boolean;
   /** False while a secret it needs is missing (then a transport socket match is skipped). */
   usable(): boolean;
   /** Opens a connection (TCP proxy, HTTP/2 sessions); `alpn` overrides the configured ALPN list. */
   dial(host: string, port: number, opts?: DialOptions): Dialled;
-  /** undici `connect` options or connector for a pool to `host:port`. */
-  connectOptions(host: string, port: number, connectTimeoutMs: number, keepAliveMs?: number): Pool.Options['connect'];
+  /** undici `connect` options or connector for a pool to `host:port` (`opts.alpn` is ignored: HTTP/1.1 pools never offer h2). */
+  connectOptions(host: string, port: number, connectTimeoutMs: number, opts?: DialOptions): Pool.Options['connect'];
+}
+
+/** A TCP connection with TCP_NODELAY (as Envoy sets on upstream connections), starting with `preamble` if given. */
+function tcpConnect(host: string, port: number, opts: DialOptions | undefined): net.Socket {
+  const socket = net.connect({ host, port, noDelay: true, allowHalfOpen: opts?.allowHalfOpen, keepAlive: opts?.keepAliveMs !== undefined, keepAliveInitialDelay: opts?.keepAliveMs });
+  // Queued until connected, so these are the connection's first bytes (before a TLS ClientHello).
+  if (opts?.preamble) socket.write(opts.preamble);
+  return socket;
+}
+
+/** An undici connector over `dial`: hands the socket over once it is usable, with the cluster's connect timeout. */
+function poolConnector(dial: () => Dialled, connectTimeoutMs: number): Pool.Options['connect'] {
+  return (_opts, callback) => {
+    const { socket, ready } = dial();
+    let done = false;
+    const finish = (err: Error | null): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.off('error', finish);
+      if (err) {
+        socket.destroy();
+        callback(err, null);
+      } else callback(null, socket);
+    };
+    const timer = setTimeout(() => finish(Object.assign(new Error(`connect timeout after ${connectTimeoutMs} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' })), connectTimeoutMs);
+    socket.once(ready, () => finish(null));
+    socket.once('error', finish);
+    return socket;
+  };
 }
 
 export const plaintextUpstream: UpstreamConnector = {
@@ -46,8 +87,9 @@ export const plaintextUpstream: UpstreamConnector = {
   scheme: 'http',
   alpn: [],
   usable: () => true,
-  dial: (host, port, opts) => ({ socket: net.connect({ host, port, noDelay: true, allowHalfOpen: opts?.allowHalfOpen, keepAlive: opts?.keepAliveMs !== undefined, keepAliveInitialDelay: opts?.keepAliveMs }), ready: 'connect' }),
-  connectOptions: (_host, _port, connectTimeoutMs) => ({ timeout: connectTimeoutMs }),
+  dial: (host, port, opts) => ({ socket: tcpConnect(host, port, opts), ready: 'connect' }),
+  connectOptions: (host, port, connectTimeoutMs, opts) =>
+    opts?.preamble ? poolConnector(() => plaintextUpstream.dial(host, port, opts), connectTimeoutMs) : { timeout: connectTimeoutMs, ...(opts?.keepAliveMs ? { keepAlive: true, keepAliveInitialDelay: opts.keepAliveMs } : {}) },
 };
 
 /** OpenSSL's certificate verification failures as node reports them (`err.code`). */
@@ -114,8 +156,9 @@ export class TlsUpstream implements UpstreamConnector {
       return { socket: s, ready: 'secureConnect' };
     }
     const matchers = this.config.matchSubjectAltNames;
-    // Our own TCP socket: TCP_NODELAY as on every upstream connection (tls.connect has no such option).
-    const tcpSocket = net.connect({ host, port, noDelay: true, allowHalfOpen: opts.allowHalfOpen, keepAlive: opts.keepAliveMs !== undefined, keepAliveInitialDelay: opts.keepAliveMs });
+    // Our own TCP socket: TCP_NODELAY as on every upstream connection (tls.connect has no such option);
+    // a preamble is written on it before the handshake starts.
+    const tcpSocket = tcpConnect(host, port, opts);
     const socket = tls.connect({
       socket: tcpSocket,
       host,
@@ -146,27 +189,10 @@ export class TlsUpstream implements UpstreamConnector {
     return { socket, ready: 'secureConnect' };
   }
 
-  connectOptions(host: string, port: number, connectTimeoutMs: number, keepAliveMs?: number): Pool.Options['connect'] {
+  connectOptions(host: string, port: number, connectTimeoutMs: number, opts: DialOptions = {}): Pool.Options['connect'] {
     // HTTP/1.1 pools: never offer h2 (the cluster, not ALPN, picks the protocol).
     const alpn = this.config.alpn.filter((p) => p !== 'h2');
-    return (_opts, callback) => {
-      const { socket } = this.dial(host, port, { alpn, keepAliveMs });
-      let done = false;
-      const finish = (err: Error | null): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        socket.off('error', finish);
-        if (err) {
-          socket.destroy();
-          callback(err, null);
-        } else callback(null, socket);
-      };
-      const timer = setTimeout(() => finish(Object.assign(new Error(`connect timeout after ${connectTimeoutMs} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' })), connectTimeoutMs);
-      socket.once('secureConnect', () => finish(null));
-      socket.once('error', finish);
-      return socket;
-    };
+    return poolConnector(() => this.dial(host, port, { ...opts, alpn }), connectTimeoutMs);
   }
 }
 
@@ -200,7 +226,8 @@ export class TransportRegistry {
   constructor(readonly secrets: SecretStore = new SecretStore()) {}
 
   upstream(spec: TransportSpec, stats: StatsScope): UpstreamConnector {
-    return spec.tls ? new TlsUpstream(spec.name, spec.tls, this.secrets, stats) : plaintextUpstream;
+    const inner = spec.tls ? new TlsUpstream(spec.name, spec.tls, this.secrets, stats) : plaintextUpstream;
+    return spec.proxyProtocol ? new ProxyProtocolUpstream(inner, spec.proxyProtocol) : inner;
   }
 
   forCluster(config: ClusterConfig, stats: StatsScope): ClusterTransports {

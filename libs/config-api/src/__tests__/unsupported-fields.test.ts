@@ -52,6 +52,23 @@ describe('default tables name what the data plane does not implement', () => {
     const cred = validate({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r' }, spec: { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } } } }, { defaultNamespace: 'default' });
     expect(cred.ok).toBe(true);
     if (cred.ok) expect(warn(cred.value)).toEqual([{ path: 'spec.trafficPolicy.tls.credentialName', message: expect.stringContaining('for sidecars, which ignore it as in Istio (gateways read it over SDS') }]);
+    // Implemented by Pilot and the proxy: accepted without a warning, at every level.
+    const policy = { proxyProtocol: { version: 'V2' }, connectionPool: { tcp: { maxConnectionDuration: '30s' }, http: { useClientProtocol: true } } };
+    const implemented = validate(
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: 'r' },
+        spec: {
+          host: 'reviews',
+          trafficPolicy: { ...policy, portLevelSettings: [{ port: { number: 9080 }, connectionPool: policy.connectionPool }] },
+          subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tunnel: { protocol: 'POST', targetHost: 'db.internal', targetPort: 5432 } } }],
+        },
+      },
+      { defaultNamespace: 'default' },
+    );
+    expect(implemented.ok).toBe(true);
+    if (implemented.ok) expect(warn(implemented.value)).toEqual([]);
     const gw = validate(
       { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'cert' } }] } },
       { defaultNamespace: 'default' },

@@ -14,10 +14,11 @@ export function configsFromYaml(yaml: string): AnyConfig[] {
   });
 }
 
-const svc = (name: string, port = 9080, protocol: Service['ports'][number]['protocol'] = 'HTTP'): Service => ({
+/** A registered service `<name>.default.svc.cluster.local` with one port, selecting `app: <name>`. */
+export const svc = (name: string, port = 9080, protocol: Service['ports'][number]['protocol'] = 'HTTP'): Service => ({
   hostname: `${name}.default.svc.cluster.local`,
   namespace: 'default',
-  ports: [{ name: protocol === 'GRPC' ? 'grpc' : 'http', number: port, protocol }],
+  ports: [{ name: protocol.toLowerCase(), number: port, protocol }],
   resolution: 'STATIC',
   location: 'MESH_INTERNAL',
   selector: { app: name },

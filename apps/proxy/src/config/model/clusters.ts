@@ -43,7 +43,10 @@ export function emptyAssignment(clusterName: string): EndpointAssignment {
  * An upstream transport socket: `raw_buffer` (plaintext) or `envoy.transport_sockets.tls` with its
  * UpstreamTlsContext. `name` is the transport socket's name as configured.
  */
-export type TransportSpec = { name: string; tls?: undefined } | { name: string; tls: UpstreamTlsConfig };
+export type TransportSpec = ({ name: string; tls?: undefined } | { name: string; tls: UpstreamTlsConfig }) & {
+  /** upstream_proxy_protocol wrapping this transport: the PROXY protocol version each connection starts with. */
+  proxyProtocol?: 1 | 2;
+};
 
 export const PLAINTEXT: TransportSpec = { name: 'raw_buffer' };
 
@@ -144,6 +147,8 @@ export interface ClusterConfig {
   maxRequestsPerConnection: number;
   /** common_http_protocol_options.idle_timeout: close an upstream connection idle this long (unset: the pool's default). */
   idleTimeoutMs?: number;
+  /** common_http_protocol_options.max_connection_duration: a connection this old takes no new requests and closes when idle (unset: no limit). */
+  maxConnectionDurationMs?: number;
   /** upstream_connection_options.tcp_keepalive.keepalive_time in ms (TCP keepalive is always on). */
   tcpKeepaliveMs?: number;
   /** common_lb_config.healthy_panic_threshold as a fraction (Envoy default 0.5); 0 disables panic. */

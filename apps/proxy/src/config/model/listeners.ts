@@ -61,6 +61,19 @@ export interface TcpProxyConfig {
   totalWeight: number;
   idleTimeoutMs: number;
   maxConnectAttempts: number;
+  /** tunneling_config: the stream goes over HTTP/1.1 CONNECT (or POST) to the upstream host. */
+  tunneling?: TcpTunnelingConfig;
+}
+
+/**
+ * TcpProxy.TunnelingConfig: CONNECT `hostname` (`host:port`), or POST `postPath` (default `/`)
+ * with Host `hostname`.
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto#extensions-filters-network-tcp-proxy-v3-tcpproxy-tunnelingconfig
+ */
+export interface TcpTunnelingConfig {
+  hostname: string;
+  usePost: boolean;
+  postPath: string;
 }
 
 /** The single terminal network filter of a chain: an HTTP connection manager or a TCP proxy. */

@@ -44,18 +44,20 @@ function maxRequestsPerConnection(c: xds.Cluster, issues: Issues): number {
 
 /**
  * Connection pool timers: common_http_protocol_options.idle_timeout and
+ * common_http_protocol_options.max_connection_duration (a connection that old takes no new
+ * requests and closes once its in-flight ones are done, as Envoy drains it) and
  * upstream_connection_options.tcp_keepalive (node sets only the idle time before probes).
- * max_connection_duration is not implemented and is warned about.
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/protocol.proto#config-core-v3-httpprotocoloptions
  */
-function poolTimers(c: xds.Cluster, issues: Issues): Pick<ClusterConfig, 'idleTimeoutMs' | 'tcpKeepaliveMs'> {
+function poolTimers(c: xds.Cluster, issues: Issues): Pick<ClusterConfig, 'idleTimeoutMs' | 'maxConnectionDurationMs' | 'tcpKeepaliveMs'> {
   const key = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
   const common = (c.typedExtensionProtocolOptions?.[key] as (xds.Any & HttpProtocolOptionsBody) | undefined)?.commonHttpProtocolOptions;
   const path = `typedExtensionProtocolOptions['${key}'].commonHttpProtocolOptions`;
-  if (common?.maxConnectionDuration) issues.warn(at(path, 'maxConnectionDuration'), 'not implemented; ignored');
   const ka = c.upstreamConnectionOptions?.tcpKeepalive;
   if (ka?.keepaliveProbes || ka?.keepaliveInterval) issues.warn('upstreamConnectionOptions.tcpKeepalive', 'only keepaliveTime is applied (node sets no probe count or interval)');
   const idle = common?.idleTimeout ? durationMs(common.idleTimeout, at(path, 'idleTimeout'), issues, 0) : undefined;
-  return { idleTimeoutMs: idle || undefined, tcpKeepaliveMs: ka?.keepaliveTime ? ka.keepaliveTime.value * 1000 : undefined };
+  const maxAge = common?.maxConnectionDuration ? durationMs(common.maxConnectionDuration, at(path, 'maxConnectionDuration'), issues, 0) : undefined;
+  return { idleTimeoutMs: idle || undefined, maxConnectionDurationMs: maxAge || undefined, tcpKeepaliveMs: ka?.keepaliveTime ? ka.keepaliveTime.value * 1000 : undefined };
 }
 
 function isPrime(n: number): boolean {

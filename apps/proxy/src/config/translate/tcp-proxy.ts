@@ -4,18 +4,35 @@ import { type Issues, at } from './issues';
 import { durationMs } from './primitives';
 
 /** TcpProxy fields we do not implement; set, they reject the config rather than be ignored. */
-type TcpProxyBody = xds.TcpProxy & { tunnelingConfig?: object; hashPolicy?: object[]; accessLog?: object[]; maxDownstreamConnectionDuration?: xds.Duration };
+type TcpProxyBody = xds.TcpProxy & { hashPolicy?: object[]; accessLog?: object[]; maxDownstreamConnectionDuration?: xds.Duration };
+
+/** TunnelingConfig fields beyond hostname / use_post / post_path (headers, propagation): rejected. */
+type TunnelingBody = xds.TcpProxyTunnelingConfig & { headersToAdd?: object[]; propagateResponseHeaders?: boolean; propagateResponseTrailers?: boolean };
+
+/**
+ * tunneling_config over HTTP/1.1: hostname required (Envoy formats `%`-commands in it; only a
+ * literal is accepted), post_path only with use_post and starting with `/`.
+ */
+function tunneling(t: TunnelingBody | undefined, path: string, issues: Issues): Pick<TcpProxyConfig, 'tunneling'> {
+  if (!t) return {};
+  if (!t.hostname) issues.error(at(path, 'hostname'), 'is required');
+  else if (t.hostname.includes('%')) issues.error(at(path, 'hostname'), 'substitution formatters are not supported');
+  if (t.postPath && !t.usePost) issues.error(at(path, 'postPath'), 'requires usePost');
+  if (t.postPath && !t.postPath.startsWith('/')) issues.error(at(path, 'postPath'), 'must start with /');
+  if (t.headersToAdd?.length) issues.error(at(path, 'headersToAdd'), 'not supported');
+  if (t.propagateResponseHeaders || t.propagateResponseTrailers) issues.error(path, 'propagating response headers or trailers is not supported');
+  return { tunneling: { hostname: t.hostname ?? '', usePost: t.usePost === true, postPath: t.postPath || '/' } };
+}
 
 /**
  * TcpProxy: `cluster` or `weighted_clusters` (weights >= 0, at least one positive), idle timeout
- * (Envoy default 1 h, 0 disables), max_connect_attempts (default 1).
+ * (Envoy default 1 h, 0 disables), max_connect_attempts (default 1), tunneling_config.
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto
  */
 export function tcpProxy(t: TcpProxyBody, path: string, issues: Issues): TcpProxyConfig {
   if (!t.statPrefix) issues.error(at(path, 'statPrefix'), 'is required');
   if ((t.cluster === undefined || t.cluster === '') === !t.weightedClusters) issues.error(path, 'exactly one of cluster, weightedClusters is required');
   if (t.metadataMatch) issues.error(at(path, 'metadataMatch'), 'not supported');
-  if (t.tunnelingConfig) issues.error(at(path, 'tunnelingConfig'), 'not supported');
   if (t.hashPolicy?.length) issues.error(at(path, 'hashPolicy'), 'not supported');
   if (t.maxDownstreamConnectionDuration) issues.error(at(path, 'maxDownstreamConnectionDuration'), 'not supported');
   if (t.accessLog?.length) issues.warn(at(path, 'accessLog'), "not applied; the proxy's own access log records TCP connections");
@@ -35,5 +52,6 @@ export function tcpProxy(t: TcpProxyBody, path: string, issues: Issues): TcpProx
     totalWeight,
     idleTimeoutMs: durationMs(t.idleTimeout, at(path, 'idleTimeout'), issues, 3_600_000),
     maxConnectAttempts: attempts,
+    ...tunneling(t.tunnelingConfig, at(path, 'tunnelingConfig'), issues),
   };
 }

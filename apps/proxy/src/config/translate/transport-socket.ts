@@ -7,6 +7,7 @@ import { type Issues, at } from './issues';
 import { stringMatcher } from './primitives';
 import { tlsCertificates } from './tls-certificates';
 import { dataSource, secretRef } from './tls-sources';
+import { upstreamProxyProtocol } from './upstream-proxy-protocol';
 
 export { dataSource } from './tls-sources';
 
@@ -161,13 +162,14 @@ export function upstreamTlsContext(t: xds.UpstreamTlsContext, path: string, issu
 
 /**
  * An upstream transport socket: raw_buffer (plaintext) or `envoy.transport_sockets.tls` with an
- * UpstreamTlsContext.
+ * UpstreamTlsContext, either one possibly wrapped in upstream_proxy_protocol.
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/base.proto#config-core-v3-transportsocket
  */
 export function transportSocket(t: xds.TransportSocket, path: string, issues: Issues): TransportSpec {
   if (isRawBuffer(t)) return PLAINTEXT;
   const type = t.typedConfig?.['@type'];
+  if (type === TypeUrl.ProxyProtocolUpstreamTransport) return upstreamProxyProtocol(t.typedConfig as xds.Any & Partial<xds.ProxyProtocolUpstreamTransport>, at(path, 'typedConfig'), issues, transportSocket);
   if (type === TypeUrl.UpstreamTlsContext) return { name: t.name || 'envoy.transport_sockets.tls', tls: upstreamTlsContext(t.typedConfig as xds.Any & xds.UpstreamTlsContext, at(path, 'typedConfig'), issues) };
-  issues.error(path, `upstream transport socket "${t.name}" (${type ?? 'no config'}) is not supported; only raw_buffer and UpstreamTlsContext`);
+  issues.error(path, `upstream transport socket "${t.name}" (${type ?? 'no config'}) is not supported; only raw_buffer, UpstreamTlsContext and upstream_proxy_protocol`);
   return PLAINTEXT;
 }

@@ -6,8 +6,4 @@ export const destinationRuleUnsupportedFields: readonly UnsupportedField[] = [
     path: `${at}.tls.credentialName`,
     reason: 'for sidecars, which ignore it as in Istio (gateways read it over SDS as kubernetes://<name>); sidecars originate TLS with clientCertificate/privateKey/caCertificates files (SIMPLE verifies against the system roots without caCertificates)',
   })),
-  { path: 'trafficPolicy.tunnel', reason: 'HTTP CONNECT tunnelling to upstreams is not implemented' },
-  { path: 'trafficPolicy.proxyProtocol', reason: 'PROXY protocol to upstreams is not implemented' },
-  { path: 'trafficPolicy.connectionPool.http.useClientProtocol', reason: 'the upstream protocol follows the port protocol' },
-  { path: 'trafficPolicy.connectionPool.tcp.maxConnectionDuration', reason: 'the proxy does not close connections by age yet' },
 ];

@@ -19,9 +19,15 @@ export interface RouteContext {
  * port, else the virtual host's port (Istio's rule for multi-port services).
  */
 export function destinationCluster(dest: Destination, ctx: RouteContext): string {
+  const { host, port, subset } = resolveDestination(dest, ctx);
+  return outboundClusterName(port, subset, host);
+}
+
+/** The destination's FQDN, port (as destinationCluster picks it) and subset ('' for none). */
+export function resolveDestination(dest: Destination, ctx: RouteContext): { host: string; port: number; subset: string } {
   const host = resolveHost(dest.host, ctx.configNamespace, ctx.snapshot.mesh.domainSuffix);
   const svc = ctx.snapshot.service(host);
   let port = dest.port?.number;
   if (port === undefined) port = svc && svc.ports.length === 1 ? svc.ports[0].number : ctx.port;
-  return outboundClusterName(port, dest.subset ?? '', host);
+  return { host, port, subset: dest.subset ?? '' };
 }

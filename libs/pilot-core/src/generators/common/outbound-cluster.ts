@@ -5,6 +5,7 @@ import type { MeshSnapshot, RuleClient } from '../../snapshot/mesh-snapshot';
 import { buildLoadAssignment } from './endpoints';
 import { ADS_SOURCE } from './hcm';
 import { applyTrafficPolicy, effectivePolicy } from './traffic-policy';
+import { upstreamProxyProtocol } from './upstream-proxy-protocol';
 import { upstreamTransport } from '../security/upstream-tls';
 import { hasIstioSidecar } from '../../snapshot/endpoint';
 
@@ -13,7 +14,7 @@ import { hasIstioSidecar } from '../../snapshot/endpoint';
  * subset. STATIC/NONE-with-selector services use EDS; DNS services carry their hosts inline.
  * The upstream transport (auto mTLS, or the DestinationRule's `tls`) comes last: it depends on the
  * final cluster type and protocol, and (`gateway`) on whether a gateway originates the TLS
- * (only gateways read `credentialName`, as in Istio).
+ * (only gateways read `credentialName`, as in Istio); `proxyProtocol` wraps whatever transport results.
  */
 export function outboundClusters(snapshot: MeshSnapshot, svc: Service, port: ServicePort, client: RuleClient, gateway = false): Cluster[] {
   const dr = snapshot.destinationRuleFor(svc.hostname, client);
@@ -22,7 +23,8 @@ export function outboundClusters(snapshot: MeshSnapshot, svc: Service, port: Ser
     const name = outboundClusterName(port.number, subset, svc.hostname);
     const policy = effectivePolicy(dr, subset, port.number);
     const cluster = applyTrafficPolicy(baseCluster(svc, port, name), policy, snapshot.mesh.connectTimeoutMs);
-    return { ...cluster, ...upstreamTransport(snapshot, svc, port, subset, policy, cluster, gateway) };
+    const transport = upstreamTransport(snapshot, svc, port, subset, policy, cluster, gateway);
+    return { ...cluster, ...transport, ...upstreamProxyProtocol(transport, policy?.proxyProtocol) };
   });
 }
 

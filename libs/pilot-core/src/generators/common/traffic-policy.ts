@@ -1,6 +1,7 @@
-import { type ConnectionPoolSettings, type DestinationRule, parseDuration, type TrafficPolicy } from '@mizzen/config-api';
-import { type Any, type Cluster, type SlowStartConfig, TypeUrl } from '@mizzen/xds-types';
+import { type DestinationRule, parseDuration, type TrafficPolicy } from '@mizzen/config-api';
+import type { Cluster, SlowStartConfig } from '@mizzen/xds-types';
 import { toDuration } from './durations';
+import { httpProtocolOptions } from './http-protocol-options';
 
 /**
  * The effective traffic policy for one port of one subset, in Istio's merge order
@@ -117,21 +118,4 @@ export function applyTrafficPolicy(cluster: Cluster, policy: TrafficPolicy | und
     out.commonLbConfig = { ...out.commonLbConfig, localityWeightedLbConfig: {} };
   }
   return out;
-}
-
-/**
- * `h2UpgradePolicy: UPGRADE` makes the cluster speak HTTP/2 upstream; `http.idleTimeout` and
- * `tcp.maxConnectionDuration` go to the upstream HttpProtocolOptions' common options, as Istio does.
- */
-function httpProtocolOptions(c: Cluster, cp: ConnectionPoolSettings | undefined): Pick<Cluster, 'typedExtensionProtocolOptions'> {
-  const key = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
-  const existing = (c.typedExtensionProtocolOptions?.[key] ?? { '@type': TypeUrl.HttpProtocolOptions }) as Any & Record<string, unknown>;
-  const opts: Any & Record<string, unknown> = { ...existing };
-  if (cp?.http?.h2UpgradePolicy === 'UPGRADE') opts.explicitHttpConfig = { http2ProtocolOptions: {} };
-  const common: Record<string, unknown> = {};
-  if (cp?.http?.idleTimeout) common.idleTimeout = toDuration(cp.http.idleTimeout);
-  if (cp?.tcp?.maxConnectionDuration) common.maxConnectionDuration = toDuration(cp.tcp.maxConnectionDuration);
-  if (Object.keys(common).length) opts.commonHttpProtocolOptions = common;
-  if (Object.keys(opts).length === 1) return {};
-  return { typedExtensionProtocolOptions: { ...c.typedExtensionProtocolOptions, [key]: opts } };
 }
