@@ -17,7 +17,7 @@ function joinHostPort(host: string, port: number): string {
  */
 export function tcpTunnelingConfig(dest: Destination, ctx: RouteContext): { tunnelingConfig?: TcpProxyTunnelingConfig } {
   const { host, port, subset } = resolveDestination(dest, ctx);
-  const tunnel = effectivePolicy(ctx.snapshot.destinationRuleFor(host, ctx.clientNamespace), subset, port)?.tunnel;
+  const tunnel = effectivePolicy(ctx.snapshot.destinationRuleFor(host, ctx.client), subset, port)?.tunnel;
   if (!tunnel) return {};
   return { tunnelingConfig: { hostname: joinHostPort(tunnel.targetHost, tunnel.targetPort), ...(tunnel.protocol === 'POST' ? { usePost: true } : {}) } };
 }
