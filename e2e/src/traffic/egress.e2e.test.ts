@@ -12,7 +12,8 @@ import { HttpbinMesh } from './support/httpbin-mesh';
 // meshConfig.outboundTrafficPolicy.mode).
 const BLOCK = '127.77.8';
 const EXTERNAL = `${BLOCK}.50`;
-const EGRESS_GW = `${BLOCK}.101`;
+/** Where `meshctl up` runs its egress gateway: `<ip-block>.254`. */
+const EGRESS_GW = `${BLOCK}.254`;
 
 /** Whether something accepts TCP connections on host:port. */
 function accepts(host: string, port: number): Promise<boolean> {
@@ -107,22 +108,8 @@ spec:
   });
 
   it('routes mesh traffic for the external host through an egress gateway (Istio egress gateway task)', async () => {
-    // meshctl up starts only the ingress gateway, so the egress gateway proxy is started here: the
-    // same proxy binary as a router with the istio=egressgateway labels, as Istio deploys it.
-    const egress = await mesh.startProxy('istio-egressgateway', { namespace: 'istio-system', serviceAccount: 'istio-egressgateway' }, [
-      '--type', 'router', '--ip', EGRESS_GW, '--workload', 'istio-egressgateway', '--labels', 'app=istio-egressgateway,istio=egressgateway',
-    ]);
+    // The egress gateway and its ServiceEntry (Istio: the chart's Service) come from meshctl up.
     await mesh.apply(`apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: istio-egressgateway}
-spec:
-  hosts: [istio-egressgateway.istio-system.svc.cluster.local]
-  location: MESH_INTERNAL
-  resolution: STATIC
-  ports: [{number: 8080, name: http, protocol: HTTP}]
-  endpoints: [{address: ${EGRESS_GW}}]
----
-apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: istio-egressgateway}
 spec:
@@ -143,7 +130,7 @@ spec:
   - match: [{gateways: [istio-egressgateway], port: 8080}]
     route: [{destination: {host: external.example.com, port: {number: 8080}}}]
 `);
-    await waitFor(() => accepts(EGRESS_GW, 8080), { timeoutMs: 15_000, intervalMs: 100, message: `the egress gateway never listened on 8080:\n${egress.output()}` });
+    await waitFor(() => accepts(EGRESS_GW, 8080), { timeoutMs: 15_000, intervalMs: 100, message: `the egress gateway never listened on 8080:\n${mesh.log('istio-egressgateway')}` });
     await mesh.waitForConfig(EGRESS_GW, 'the external service endpoint on the egress gateway', (d) => d.values('address').includes(EXTERNAL));
     await mesh.waitForConfig(mesh.sleepIp, 'the route to the egress gateway', (d) => d.values('cluster').includes('outbound|8080||istio-egressgateway.istio-system.svc.cluster.local') && d.values('address').includes(EGRESS_GW));
     const r = await mesh.fetch('http://external.example.com:8080/via-egress');
@@ -152,8 +139,52 @@ spec:
     expect(seenAt('/via-egress')).toHaveLength(1);
     // The egress gateway handled it: its access log has the request and its cluster to the
     // external service counted it.
-    await waitFor(() => /"GET \/via-egress HTTP\/1\.1" 200 /.test(egress.output()), { timeoutMs: 5000, intervalMs: 100, message: `no access log line on the egress gateway:\n${egress.output()}` });
+    await waitFor(() => /"GET \/via-egress HTTP\/1\.1" 200 /.test(mesh.log('istio-egressgateway')), { timeoutMs: 5000, intervalMs: 100, message: `no access log line on the egress gateway:\n${mesh.log('istio-egressgateway')}` });
     const stats = await mesh.stats(EGRESS_GW);
     expect(stats.get('cluster.outbound|8080||external.example.com.upstream_rq_total') ?? 0).toBeGreaterThanOrEqual(1);
+  });
+
+  it('Sidecar egressProxy: traffic to unknown hosts goes to the egress gateway instead of passing through', async () => {
+    const url = 'http://api.example.org:8080/via-egress-proxy';
+    // REGISTRY_ONLY first: the unknown host is blocked.
+    expect((await mesh.fetch(url)).status).toBe(502);
+    const sidecar = `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default}
+spec:
+  outboundTrafficPolicy:
+    mode: ALLOW_ANY
+    egressProxy: {host: istio-egressgateway.istio-system.svc.cluster.local, port: {number: 8080}}
+`;
+    await mesh.apply(`apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: egress-proxy}
+spec:
+  selector: {istio: egressgateway}
+  servers:
+  - port: {number: 8080, name: http, protocol: HTTP}
+    hosts: ["*.example.org"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: example-org-via-egress-proxy}
+spec:
+  hosts: ["*.example.org"]
+  gateways: [egress-proxy]
+  http:
+  - route: [{destination: {host: external.example.com, port: {number: 8080}}}]
+---
+${sidecar}`);
+    try {
+      await mesh.waitForConfig(mesh.sleepIp, 'the allow_any route to the egress proxy', (d) => d.values('name').includes('allow_any'));
+      await mesh.waitForConfig(EGRESS_GW, 'the *.example.org server', (d) => d.values('domains').some((x) => Array.isArray(x) && x.some((h) => String(h).includes('example.org'))));
+      const r = await mesh.fetch(url);
+      expect(r.status, r.body).toBe(200);
+      expect(r.body).toBe('external service saw /via-egress-proxy');
+      expect(seenAt('/via-egress-proxy')).toHaveLength(1);
+      await waitFor(() => /"GET \/via-egress-proxy HTTP\/1\.1" 200 /.test(mesh.log('istio-egressgateway')), { timeoutMs: 5000, intervalMs: 100, message: `no access log line on the egress gateway:\n${mesh.log('istio-egressgateway')}` });
+    } finally {
+      await mesh.remove(sidecar);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { GatewayWorkload } from './gateways';
 import type { PlannedWorkload } from './mesh-plan';
 import type { ProcessSpec } from './supervisor';
 
@@ -51,11 +52,13 @@ function meshAccess(cp: ControlPlaneEndpoints, tokenFile: string): string[] {
   return ['--ca-addr', `127.0.0.1:${cp.citadelGrpcPort}`, '--ca-token-file', tokenFile, '--ca-root-file', cp.caRootFile, '--pilot', `${cp.pilotHost}:${cp.pilotSecurePort}`, '--pilot-tls'];
 }
 
-export function gatewaySpec(cp: ControlPlaneEndpoints, ip: string, tokenFile: string): ProcessSpec {
+/** A gateway: the proxy as a router with the gateway's identity and labels. */
+export function gatewaySpec(cp: ControlPlaneEndpoints, gw: GatewayWorkload, ip: string, tokenFile: string): ProcessSpec {
+  const labels = Object.entries(gw.labels).map(([k, v]) => `${k}=${v}`).join(',');
   return {
-    name: 'istio-ingressgateway',
+    name: gw.name,
     command: process.execPath,
-    args: [app('proxy'), '--type', 'router', '--ip', ip, '--namespace', 'istio-system', '--workload', 'istio-ingressgateway', '--service-account', 'istio-ingressgateway', '--labels', 'app=istio-ingressgateway,istio=ingressgateway', ...meshAccess(cp, tokenFile)],
+    args: [app('proxy'), '--type', 'router', '--ip', ip, '--namespace', gw.namespace, '--workload', gw.name, '--service-account', gw.serviceAccount, '--labels', labels, ...meshAccess(cp, tokenFile)],
     ready: /proxy ready/,
   };
 }

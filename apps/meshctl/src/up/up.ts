@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MeshClient } from '../client/mesh-client';
 import { printReply } from '../commands/report';
+import { EGRESS_GATEWAY, EGRESS_GATEWAY_PORTS, egressGatewayServiceEntry, INGRESS_GATEWAY } from './gateways';
 import { appSpec, citadelSpec, type ControlPlaneEndpoints, galleySpec, gatewaySpec, pilotSpec, REPO_ROOT, sidecarSpec } from './components';
 import { parseWorkloadsFile, planWorkloads } from './mesh-plan';
 import { mintBootstrapTokens } from './identities';
@@ -13,6 +14,8 @@ export interface UpOptions {
   sample: string;
   stateDir: string;
   gatewayIp: string;
+  /** Address of the egress gateway (default: `<ipBlock>.254`). */
+  egressGatewayIp?: string;
   /** First three octets of the workload addresses (default 127.1.0). */
   ipBlock: string;
   pilotGrpcPort: number;
@@ -28,7 +31,7 @@ export interface UpOptions {
 
 /**
  * `meshctl up`: NATS (NATS_URL, or a nats-server it starts), Galley, Pilot, the sample's mesh
- * config, an ingress gateway and every sample workload behind its sidecar. Prints progress and
+ * config, an ingress and an egress gateway and every sample workload behind its sidecar. Prints progress and
  * the URLs; Ctrl-C stops everything in reverse order.
  */
 export async function up(o: UpOptions): Promise<void> {
@@ -66,12 +69,14 @@ export async function up(o: UpOptions): Promise<void> {
   const cp: ControlPlaneEndpoints = { natsUrl, citadelGrpcPort: o.citadelGrpcPort, caRootFile: path.join(stateDir, 'citadel', 'root-cert.pem'), pilotHost: '127.0.0.1', pilotGrpcPort: o.pilotGrpcPort, pilotSecurePort: o.pilotSecurePort, pilotDebugPort: o.pilotDebugPort };
   const start = (spec: ProcessSpec) => () => sup.start(spec);
   steps.push(['galley', start(galleySpec(cp, o.configDir))], [`citadel (CA on 127.0.0.1:${o.citadelGrpcPort})`, start(citadelSpec(cp, stateDir))], ['pilot', start(pilotSpec(cp, o.outboundTrafficPolicy, o.meshConfig && path.resolve(o.meshConfig)))]);
+  const egressIp = o.egressGatewayIp ?? `${o.ipBlock}.254`;
   steps.push(['mesh config (samples/' + o.sample + '/mesh.yaml)', () => applySampleConfig(cp.natsUrl, sampleDir)]);
-  const gateway = { name: 'istio-ingressgateway', namespace: 'istio-system', serviceAccount: 'istio-ingressgateway' };
+  steps.push([`egress gateway service (${EGRESS_GATEWAY.name}.${EGRESS_GATEWAY.namespace} -> ${egressIp})`, () => applyConfig(cp.natsUrl, egressGatewayServiceEntry(egressIp), 'the egress gateway ServiceEntry')]);
   let tokens = new Map<string, string>();
-  steps.push([`workload identities (bootstrap tokens from Citadel in ${path.join(stateDir, 'identities')})`, async () => void (tokens = await mintBootstrapTokens(natsUrl, stateDir, [gateway, ...workloads]))]);
+  steps.push([`workload identities (bootstrap tokens from Citadel in ${path.join(stateDir, 'identities')})`, async () => void (tokens = await mintBootstrapTokens(natsUrl, stateDir, [INGRESS_GATEWAY, EGRESS_GATEWAY, ...workloads]))]);
   const token = (name: string) => tokens.get(name) ?? '';
-  steps.push([`ingress gateway (${o.gatewayIp})`, () => sup.start(gatewaySpec(cp, o.gatewayIp, token(gateway.name)))]);
+  steps.push([`ingress gateway (${o.gatewayIp})`, () => sup.start(gatewaySpec(cp, INGRESS_GATEWAY, o.gatewayIp, token(INGRESS_GATEWAY.name)))]);
+  steps.push([`egress gateway (${egressIp})`, () => sup.start(gatewaySpec(cp, EGRESS_GATEWAY, egressIp, token(EGRESS_GATEWAY.name)))]);
   for (const w of workloads) {
     steps.push([`${w.name} app (${w.ip}:${w.ports[0].appPort})`, start(appSpec(w, sampleDir))]);
     steps.push([`${w.name} sidecar (${w.ip})`, () => sup.start(sidecarSpec(w, cp, token(w.name)))]);
@@ -94,6 +99,7 @@ export async function up(o: UpOptions): Promise<void> {
   console.log(`
 The mesh is up.
   Product page:   http://${o.gatewayIp}:8080/productpage
+  Egress gateway: ${egressIp} (${EGRESS_GATEWAY.name}.${EGRESS_GATEWAY.namespace}.svc.cluster.local:${EGRESS_GATEWAY_PORTS.http}/${EGRESS_GATEWAY_PORTS.tls})
   Pilot xDS:      127.0.0.1:${o.pilotGrpcPort}, TLS 127.0.0.1:${o.pilotSecurePort}  (debug: http://127.0.0.1:${o.pilotDebugPort}/debug/syncz)
   Citadel CA:     127.0.0.1:${o.citadelGrpcPort}  (CA files in ${path.join(stateDir, 'citadel')})
   NATS:           ${natsUrl}
@@ -109,11 +115,15 @@ Press Ctrl-C to stop.`);
 async function applySampleConfig(natsUrl: string, sampleDir: string): Promise<void> {
   const file = path.join(sampleDir, 'mesh.yaml');
   if (!fs.existsSync(file)) return;
+  await applyConfig(natsUrl, fs.readFileSync(file, 'utf8'), 'samples mesh.yaml');
+}
+
+async function applyConfig(natsUrl: string, yaml: string, what: string): Promise<void> {
   const client = await MeshClient.connect(natsUrl);
   try {
-    const reply = await client.apply(fs.readFileSync(file, 'utf8'), 'api', 'default');
+    const reply = await client.apply(yaml, 'api', 'default');
     const lines: string[] = [];
-    if (printReply(reply, () => {}, (s) => lines.push(s)) !== 0) throw new Error(`samples mesh.yaml was rejected:\n${lines.join('\n')}`);
+    if (printReply(reply, () => {}, (s) => lines.push(s)) !== 0) throw new Error(`${what} was rejected:\n${lines.join('\n')}`);
   } finally {
     await client.close();
   }

@@ -138,13 +138,17 @@ export class MeshSnapshot {
     return sidecarScope(this.sidecarFor(proxy));
   }
 
-  /** Services a proxy may reach: exportTo, then its Sidecar's egress hosts. Sorted by hostname. */
+  /**
+   * Services a proxy may reach: exportTo, then its Sidecar's egress hosts, plus the Sidecar's
+   * `egressProxy` service (its clusters must exist for the catch-all route). Sorted by hostname.
+   */
   servicesForProxy(proxy: ProxyNode): Service[] {
     const sc = this.sidecarFor(proxy);
     if (!sc?.spec.egress) return this.servicesVisibleTo(proxy.namespace);
     const scope = sidecarScope(sc);
+    const egressProxy = scope.egressProxy && resolveHost(scope.egressProxy.destination.host, scope.egressProxy.namespace, this.mesh.domainSuffix);
     const key = `scoped\0${proxy.namespace}\0${sc.metadata.namespace}/${sc.metadata.name}`;
-    return this.memoized(key, () => this.servicesVisibleTo(proxy.namespace).filter((s) => scopeAdmits(scope, s))).slice();
+    return this.memoized(key, () => this.servicesVisibleTo(proxy.namespace).filter((s) => scopeAdmits(scope, s) || s.hostname === egressProxy)).slice();
   }
 
   allGateways(): readonly Gateway[] {

@@ -1,4 +1,4 @@
-import type { Sidecar } from '@mizzen/config-api';
+import type { Destination, Sidecar } from '@mizzen/config-api';
 import { hostsOverlap, matchesSelector, type ProxyNode, type Service } from '@mizzen/mesh-model';
 
 /** One `namespace/dnsName` egress host of a Sidecar, with `.` already resolved. */
@@ -12,6 +12,11 @@ export interface SidecarScope {
   sidecar?: { namespace: string; name: string };
   egress?: readonly EgressHost[];
   outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /**
+   * `outboundTrafficPolicy.egressProxy` (ALLOW_ANY only, validated): where traffic to unknown
+   * hosts goes instead of the passthrough cluster; `namespace` resolves its short host.
+   */
+  egressProxy?: { destination: Destination; namespace: string };
 }
 
 /**
@@ -42,6 +47,7 @@ export function sidecarScope(sc: Sidecar | undefined): SidecarScope {
     sidecar: { namespace: sc.metadata.namespace, name: sc.metadata.name },
     egress: sc.spec.egress ? egress : undefined,
     outboundTrafficPolicy: sc.spec.outboundTrafficPolicy?.mode,
+    ...(sc.spec.outboundTrafficPolicy?.egressProxy ? { egressProxy: { destination: sc.spec.outboundTrafficPolicy.egressProxy, namespace: sc.metadata.namespace } } : {}),
   };
 }
 

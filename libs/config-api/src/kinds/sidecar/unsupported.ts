@@ -7,5 +7,4 @@ export const sidecarUnsupportedFields: readonly UnsupportedField[] = [
   { path: 'egress[*].port', reason: 'egress listeners are not scoped per port; the hosts apply to every port' },
   { path: 'egress[*].bind', reason: 'local-mode sidecars bind their workload address' },
   { path: 'egress[*].captureMode', reason: 'local-mode sidecars do not capture traffic' },
-  { path: 'outboundTrafficPolicy.egressProxy', reason: 'not implemented' },
 ];

@@ -2,6 +2,8 @@ import { hostAliases, type ProxyNode } from '@mizzen/mesh-model';
 import { TypeUrl, type RouteConfiguration, type VirtualHost, type XdsResource } from '@mizzen/xds-types';
 import { HTTP_PROXY_ROUTE, PASSTHROUGH_CLUSTER } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import type { SidecarScope } from '../../snapshot/sidecar-scope';
+import { destinationCluster } from '../common/destination';
 import { ZERO_DURATION } from '../common/durations';
 import { defaultRoute, virtualServiceRoutes } from '../common/mesh-routes';
 import type { GenerationContext, Generator } from '../types';
@@ -42,14 +44,25 @@ export function httpProxyRouteConfig(snapshot: MeshSnapshot, proxy: ProxyNode): 
       vhosts.push({ name: `${svc.hostname}:${port.number}`, domains, routes });
     }
   }
-  vhosts.push(catchAll(snapshot.scopeFor(proxy).outboundTrafficPolicy ?? snapshot.mesh.outboundTrafficPolicy));
+  const scope = snapshot.scopeFor(proxy);
+  vhosts.push(catchAll(scope.outboundTrafficPolicy ?? snapshot.mesh.outboundTrafficPolicy, egressProxyCluster(snapshot, scope, proxy)));
   return { name: HTTP_PROXY_ROUTE, validateClusters: { value: false }, virtualHosts: vhosts };
 }
 
-/** ALLOW_ANY: unknown hosts pass through; REGISTRY_ONLY: 502, as Istio's `block_all`. */
-function catchAll(policy: 'ALLOW_ANY' | 'REGISTRY_ONLY'): VirtualHost {
+/**
+ * ALLOW_ANY: unknown hosts pass through, or go to the Sidecar's `egressProxy` cluster when it has
+ * one (Istio's BuildCatchAllVirtualHost); REGISTRY_ONLY: 502, as Istio's `block_all`.
+ */
+function catchAll(policy: 'ALLOW_ANY' | 'REGISTRY_ONLY', egressCluster = PASSTHROUGH_CLUSTER): VirtualHost {
   if (policy === 'REGISTRY_ONLY') {
     return { name: 'block_all', domains: ['*'], routes: [{ name: 'block_all', match: { prefix: '/' }, directResponse: { status: 502 } }] };
   }
-  return { name: 'allow_any', domains: ['*'], routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: PASSTHROUGH_CLUSTER, timeout: ZERO_DURATION } }] };
+  return { name: 'allow_any', domains: ['*'], routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: egressCluster, timeout: ZERO_DURATION } }] };
+}
+
+/** The outbound cluster of the Sidecar's `egressProxy` destination (host resolved in the Sidecar's namespace). */
+function egressProxyCluster(snapshot: MeshSnapshot, scope: SidecarScope, proxy: ProxyNode): string | undefined {
+  const ep = scope.egressProxy;
+  if (!ep) return undefined;
+  return destinationCluster(ep.destination, { snapshot, configNamespace: ep.namespace, port: ep.destination.port?.number ?? 0, client: proxy });
 }
