@@ -4,7 +4,6 @@ import type { UnsupportedField } from '../../core/kind-module';
 export const sidecarUnsupportedFields: readonly UnsupportedField[] = [
   { path: 'ingress[*].bind', reason: 'local-mode sidecars bind their workload address' },
   { path: 'ingress[*].captureMode', reason: 'local-mode sidecars do not capture traffic' },
-  { path: 'egress[*].port', reason: 'egress listeners are not scoped per port; the hosts apply to every port' },
   { path: 'egress[*].bind', reason: 'local-mode sidecars bind their workload address' },
   { path: 'egress[*].captureMode', reason: 'local-mode sidecars do not capture traffic' },
 ];

@@ -3,6 +3,7 @@ import { hostsOverlap, isHttpProtocol, matchesSelector, type ProxyNode, type Ser
 import { type FilterChain, type Listener, TypeUrl, type XdsResource } from '@mizzen/xds-types';
 import { HTTP_PROXY_PORT } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
+import { scopeAdmitsPort } from '../../snapshot/sidecar-scope';
 import { TLS_INSPECTOR, tcpProxyChain } from '../common/tcp-proxy';
 import { inboundPortsFor } from './inbound-ports';
 
@@ -21,9 +22,11 @@ const RESERVED_PORTS = new Set([HTTP_PROXY_PORT, 15000, 15006, 15020, 15021, 150
 export function outboundL4Listeners(snapshot: MeshSnapshot, proxy: ProxyNode): XdsResource[] {
   const byPort = new Map<number, Array<{ svc: Service; port: ServicePort }>>();
   const inbound = new Set(inboundPortsFor(snapshot, proxy).map((p) => p.port));
+  const scope = snapshot.scopeFor(proxy);
   for (const svc of snapshot.servicesForProxy(proxy)) {
     for (const port of svc.ports) {
       if (isHttpProtocol(port.protocol) || RESERVED_PORTS.has(port.number) || inbound.has(port.number)) continue;
+      if (!scopeAdmitsPort(scope, svc, port.number)) continue;
       const list = byPort.get(port.number) ?? [];
       list.push({ svc, port });
       byPort.set(port.number, list);

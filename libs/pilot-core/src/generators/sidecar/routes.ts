@@ -2,7 +2,7 @@ import { hostAliases, type ProxyNode } from '@mizzen/mesh-model';
 import { TypeUrl, type RouteConfiguration, type VirtualHost, type XdsResource } from '@mizzen/xds-types';
 import { HTTP_PROXY_ROUTE, PASSTHROUGH_CLUSTER } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
-import type { SidecarScope } from '../../snapshot/sidecar-scope';
+import { type SidecarScope, scopeAdmitsPort } from '../../snapshot/sidecar-scope';
 import { destinationCluster } from '../common/destination';
 import { ZERO_DURATION } from '../common/durations';
 import { defaultRoute, virtualServiceRoutes } from '../common/mesh-routes';
@@ -26,10 +26,12 @@ export function httpProxyRouteConfig(snapshot: MeshSnapshot, proxy: ProxyNode): 
   const clientNamespace = proxy.namespace;
   const vhosts: VirtualHost[] = [];
   const seen = new Set<string>();
+  const scope = snapshot.scopeFor(proxy);
   for (const svc of snapshot.servicesForProxy(proxy)) {
     const vss = snapshot.virtualServicesForHost(svc.hostname, 'mesh', clientNamespace);
     const aliases = hostAliases(svc.hostname, clientNamespace, snapshot.mesh.domainSuffix);
     for (const port of svc.ports) {
+      if (!scopeAdmitsPort(scope, svc, port.number)) continue;
       const domains: string[] = [];
       for (const a of aliases) {
         for (const d of port.number === 80 ? [`${a}:${port.number}`, a] : [`${a}:${port.number}`]) {
@@ -44,7 +46,6 @@ export function httpProxyRouteConfig(snapshot: MeshSnapshot, proxy: ProxyNode): 
       vhosts.push({ name: `${svc.hostname}:${port.number}`, domains, routes });
     }
   }
-  const scope = snapshot.scopeFor(proxy);
   vhosts.push(catchAll(scope.outboundTrafficPolicy ?? snapshot.mesh.outboundTrafficPolicy, egressProxyCluster(snapshot, scope, proxy)));
   return { name: HTTP_PROXY_ROUTE, validateClusters: { value: false }, virtualHosts: vhosts };
 }
