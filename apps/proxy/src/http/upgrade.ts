@@ -44,7 +44,8 @@ const RESET = 'upstream connect error or disconnect/reset before headers. reset 
  * HTTP/1.1 protocol upgrades (WebSocket) through the connection manager: the request is routed
  * like any other (route, weighted cluster, header mutations, rewrites, route timeout until the
  * upstream answers), sent upstream over a fresh HTTP/1.1 connection of the cluster's transport
- * (TLS / mTLS, PROXY protocol), and once the upstream answers `101 Switching Protocols` the two connections are tunnelled byte for byte until either closes.
+ * (TLS / mTLS, PROXY protocol), and once the upstream answers `101 Switching Protocols` the two
+ * connections are tunnelled byte for byte until either closes.
  * An upgrade type not enabled by upgrade_configs is refused with 403, as Envoy does. A non-101
  * answer is relayed as a normal response.
  * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/upgrades
