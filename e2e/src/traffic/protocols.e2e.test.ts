@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -6,9 +7,36 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRPC_PORT, HTTP_PORT, HTTPBIN_DIR, HttpbinMesh } from './support/httpbin-mesh';
 import { WebSocketClient } from './support/websocket-client';
 
-// Protocols through two sidecars (sleep's outbound on :15001, httpbin's inbound): a WebSocket
-// echo over HTTP/1.1 Upgrade and a gRPC server-streaming call over h2c, with trailers.
+// Protocols through two sidecars (sleep's outbound on :15001, httpbin's inbound) under STRICT
+// mTLS for httpbin: a WebSocket echo over HTTP/1.1 Upgrade and a gRPC server-streaming call over
+// h2c, with trailers, both carried over mTLS between the sidecars (auto mTLS).
 const BLOCK = '127.77.6';
+
+/** Istio's per-workload STRICT mTLS: httpbin's sidecars accept only mTLS from mesh workloads. */
+const STRICT_HTTPBIN = `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: httpbin-strict
+  namespace: default
+spec:
+  selector:
+    matchLabels:
+      app: httpbin
+  mtls:
+    mode: STRICT
+`;
+
+/** True when a plaintext HTTP/1.1 request straight to a sidecar's inbound port gets an answer. */
+function plaintextAnswered(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port }, () => s.write(`GET /get HTTP/1.1\r\nhost: httpbin:${port}\r\nconnection: close\r\n\r\n`));
+    let data = '';
+    s.setTimeout(3000, () => s.destroy());
+    s.on('data', (d: Buffer) => (data += d.toString()));
+    s.on('error', () => undefined);
+    s.on('close', () => resolve(/^HTTP\/1\.1 \d/.test(data)));
+  });
+}
 
 interface CountReply {
   n: number;
@@ -37,13 +65,17 @@ describe('protocols through two sidecars (httpbin)', () => {
 
   beforeAll(async () => {
     mesh = await HttpbinMesh.start({ ipBlock: BLOCK, gatewayIp: `${BLOCK}.100` });
+    await mesh.apply(STRICT_HTTPBIN);
+    for (const v of ['v1', 'v2'] as const) {
+      await waitFor(async () => !(await plaintextAnswered(mesh.podIp(v), HTTP_PORT)), { timeoutMs: 15_000, intervalMs: 200, message: `httpbin-${v}'s sidecar still answers plaintext` });
+    }
   });
 
   afterAll(async () => {
     await mesh?.stop();
   });
 
-  it('upgrades to WebSocket and echoes text and binary messages', async () => {
+  it('upgrades to WebSocket over mTLS (httpbin is STRICT) and echoes text and binary messages', async () => {
     const ws = await WebSocketClient.connect(mesh.sleepIp, 15001, `http://httpbin:${HTTP_PORT}/ws`, `httpbin:${HTTP_PORT}`);
     try {
       expect(ws.handshake.toLowerCase()).toMatch(/x-httpbin-pod: httpbin-v[12]/);

@@ -6,6 +6,8 @@ import type { ProxyRuntime } from '../runtime';
 import { type CheckRequestSeen, startGrpcAuthorizer, startHttpAuthorizer } from '../testing/authz-servers';
 import { type EchoClient, echoClient, startEchoServer, unary } from '../testing/grpc-echo';
 import { jwksOf, nowSeconds, signJwt, testSigner } from '../testing/jwt';
+import { MeshCa, workloadSecrets } from '../testing/mesh-ca';
+import { istioUpstreamTls } from '../testing/mtls-builders';
 import * as p from '../testing/protocol-builders';
 import { startRuntime } from '../testing/runtime-harness';
 import { type TestUpstream, request, startUpstream } from '../testing/upstreams';
@@ -58,13 +60,14 @@ function listener(name: string, port: number, filters: Filter[]): xds.Listener {
   return l;
 }
 
-const PORTS = { authz: 15100, nothing: 15101, jwt: 15102, extHttp: 15103, extGrpc: 15104, extFailOpen: 15105, grpc: 15106, xff: 15107 };
+const PORTS = { authz: 15100, nothing: 15101, jwt: 15102, extHttp: 15103, extGrpc: 15104, extFailOpen: 15105, grpc: 15106, xff: 15107, extGrpcMtls: 15108 };
 
 describe('security filters in the proxy (RBAC, jwt_authn, ext_authz)', () => {
   let rt: ProxyRuntime;
   let upstream: TestUpstream;
   let authorizer: TestUpstream;
   let grpcAuthz: { port: number; seen: CheckRequestSeen[]; close(): void };
+  let mtlsAuthz: { port: number; seen: CheckRequestSeen[]; close(): void };
   let echo: { port: number; close(): void };
   let grpcClient: EchoClient;
   const log: string[] = [];
@@ -73,6 +76,10 @@ describe('security filters in the proxy (RBAC, jwt_authn, ext_authz)', () => {
     upstream = await startUpstream('reviews', '127.0.0.201');
     authorizer = await startHttpAuthorizer('127.0.0.202');
     grpcAuthz = await startGrpcAuthorizer('127.0.0.203');
+    // An ext_authz service with a sidecar in a STRICT mesh: the cluster's auto mTLS applies to Check.
+    const ca = await MeshCa.create();
+    const [self, authz] = await Promise.all([ca.issue('spiffe://cluster.local/ns/default/sa/reviews'), ca.issue('spiffe://cluster.local/ns/foo/sa/ext-authz')]);
+    mtlsAuthz = await startGrpcAuthorizer('127.92.1.20', authz);
     echo = await startEchoServer('127.0.0.204');
     // Istio's includeRequestHeadersInCheck / headersToUpstreamOnAllow: only listed headers travel.
     const httpService = {
@@ -88,6 +95,7 @@ describe('security filters in the proxy (RBAC, jwt_authn, ext_authz)', () => {
         b.staticCluster('reviews', [[upstream.host, upstream.port]]),
         b.staticCluster('outbound|8000||ext-authz', [[authorizer.host, authorizer.port]]),
         p.h2Cluster('outbound|9000||ext-authz-grpc', [['127.0.0.203', grpcAuthz.port]]),
+        p.h2Cluster('outbound|9000||ext-authz-mtls', [['127.92.1.20', mtlsAuthz.port]], 'typed', { transportSocket: istioUpstreamTls('outbound_.9000_._.ext-authz.foo.svc.cluster.local', ['spiffe://cluster.local/ns/foo/sa/ext-authz']) }),
         p.h2Cluster('echo', [['127.0.0.204', echo.port]]),
         b.staticCluster('outbound|8000||down', [['127.0.0.205', 1]]),
       ],
@@ -106,6 +114,7 @@ describe('security filters in the proxy (RBAC, jwt_authn, ext_authz)', () => {
         ]),
         listener('ext-http', PORTS.extHttp, custom(httpService)),
         listener('ext-grpc', PORTS.extGrpc, custom(grpcService)),
+        listener('ext-grpc-mtls', PORTS.extGrpcMtls, custom({ grpcService: { envoyGrpc: { clusterName: 'outbound|9000||ext-authz-mtls', authority: 'ext-authz.foo.svc.cluster.local' }, timeout: { seconds: 2 } } })),
         listener('ext-fail-open', PORTS.extFailOpen, custom({ httpService: { serverUri: { uri: 'http://down', cluster: 'outbound|8000||down', timeout: { seconds: 1 } } } }, { failureModeAllow: true, failureModeAllowHeaderAdd: true })),
         p.withIstioHcm(listener('grpc', PORTS.grpc, [rbac({ rules: { action: 'ALLOW', policies: { alice: policy([pathPrefix('/mizzen.test.Echo/')], [{ header: { name: 'x-user', stringMatch: { exact: 'alice' } } }]) } } })])),
         listener('xff', PORTS.xff, [rbac({ rules: { action: 'ALLOW', policies: { office: policy([any], [{ remoteIp: { addressPrefix: '192.168.0.0', prefixLen: { value: 16 } } }]) } } })]),
@@ -116,7 +125,7 @@ describe('security filters in the proxy (RBAC, jwt_authn, ext_authz)', () => {
           b.vhost('reviews', ['*'], [b.routeTo('reviews')]),
         ]),
       ],
-    }, { accessLog: (l) => log.push(l) });
+    }, { accessLog: (l) => log.push(l), secrets: workloadSecrets(self) });
     grpcClient = echoClient(`${IP}:${PORTS.grpc}`, 'echo:50051');
   });
 
@@ -126,6 +135,7 @@ describe('security filters in the proxy (RBAC, jwt_authn, ext_authz)', () => {
     await upstream.close();
     await authorizer.close();
     grpcAuthz.close();
+    mtlsAuthz.close();
     echo.close();
   });
 
@@ -256,6 +266,15 @@ describe('security filters in the proxy (RBAC, jwt_authn, ext_authz)', () => {
       const denied = await send(PORTS.extGrpc, '/ext/b');
       expect(denied).toMatchObject({ status: 401, body: 'grpc says no' });
       expect(denied.headers['x-reason']).toBe('grpc');
+    });
+
+    it("gRPC service: Check goes over the cluster's transport (mTLS to a server requiring the mesh client certificate)", async () => {
+      const ok = await send(PORTS.extGrpcMtls, '/ext/m', { headers: { 'x-ext-authz': 'allow' } });
+      expect(ok.status).toBe(200);
+      expect(upstream.requests.at(-1)!.headers['x-authz-added']).toBe('grpc');
+      expect(mtlsAuthz.seen.at(-1)!.attributes.request.http.path).toBe('/ext/m');
+      expect(rt.stats.scope('cluster', 'outbound|9000||ext-authz-mtls').counter('ssl.handshake').value).toBe(1);
+      expect((await send(PORTS.extGrpcMtls, '/ext/m')).status).toBe(401);
     });
 
     it('gRPC service: a call past its timeout is an error (403)', async () => {

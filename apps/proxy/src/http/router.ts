@@ -118,7 +118,7 @@ async function forward(deps: RouterDeps, x: Exchange, rc: RouteContext, action: 
   }
   if (action.mirrors.length) {
     const closed = new Promise<void>((resolve) => x.res.once('close', resolve));
-    mirror(deps, action.mirrors, { ...request, timeoutMs: action.timeoutMs, body: async () => (body ? body.copy(closed) : undefined) });
+    mirror(deps, action.mirrors, { ...request, timeoutMs: action.timeoutMs, downstream: x.conn, body: async () => (body ? body.copy(closed) : undefined) });
   }
   const hashed = action.hashPolicy.length && (cluster.config.lbPolicy === 'RING_HASH' || cluster.config.lbPolicy === 'MAGLEV');
   const source = hashed ? { ip: x.format('%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'), address: x.format('%DOWNSTREAM_REMOTE_ADDRESS%') } : undefined;

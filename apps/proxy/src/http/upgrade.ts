@@ -27,6 +27,8 @@ export interface UpgradeDeps extends RouterDeps {
 /** One upgrade request in flight. */
 interface Upgrade {
   ctx: ListenerContext;
+  /** The downstream connection (its addresses go in a PROXY protocol header upstream). */
+  conn: DownstreamConnection;
   socket: Duplex;
   head: Buffer;
   info: StreamInfo;
@@ -41,8 +43,9 @@ const RESET = 'upstream connect error or disconnect/reset before headers. reset 
 /**
  * HTTP/1.1 protocol upgrades (WebSocket) through the connection manager: the request is routed
  * like any other (route, weighted cluster, header mutations, rewrites, route timeout until the
- * upstream answers), sent upstream over a fresh HTTP/1.1 connection, and once the upstream answers
- * `101 Switching Protocols` the two connections are tunnelled byte for byte until either closes.
+ * upstream answers), sent upstream over a fresh HTTP/1.1 connection of the cluster's transport
+ * (TLS / mTLS, PROXY protocol), and once the upstream answers `101 Switching Protocols` the two
+ * connections are tunnelled byte for byte until either closes.
  * An upgrade type not enabled by upgrade_configs is refused with 403, as Envoy does. A non-101
  * answer is relayed as a normal response.
  * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/upgrades
@@ -58,7 +61,7 @@ export class UpgradeHandler {
     const { authority, path } = requestTarget(req.url, req.headers);
     const info = newStreamInfo(req.method ?? 'GET', path, authority);
     const format = headerFormatter({ downstreamRemoteAddress: conn.remoteAddress, downstreamRemotePort: conn.remotePort, downstreamLocalAddress: conn.localAddress, downstreamLocalPort: conn.localPort, protocol: 'HTTP/1.1' });
-    const u: Upgrade = { ctx, socket, head, info, stats: this.deps.stats.scope('http', ctx.hcm.statPrefix), format, release: () => undefined };
+    const u: Upgrade = { ctx, conn, socket, head, info, stats: this.deps.stats.scope('http', ctx.hcm.statPrefix), format, release: () => undefined };
     u.stats.counter('downstream_rq_total').inc();
     const type = String(req.headers.upgrade ?? '').split(',')[0].trim().toLowerCase();
     if (!ctx.hcm.upgrades.includes(type)) return this.reply(u, 403, '', 'upgrade_failed');
@@ -118,31 +121,48 @@ export class UpgradeHandler {
     u.info.upstreamHost = host.key;
     cluster.stats.counter('upstream_rq_total').inc();
     cluster.stats.counter('upstream_cx_total').inc();
-    const up = http.request({ host: host.endpoint.host, port: host.endpoint.port, method: spec.method, path: spec.path, headers: spec.headers, agent: false, setHost: false });
-    let connected = false;
-    const connectTimer = setTimeout(() => up.destroy(new Error('connect timeout')), cluster.config.connectTimeoutMs);
-    const routeTimer = a.timeoutMs > 0 ? setTimeout(() => up.destroy(new Error('route timeout')), a.timeoutMs) : undefined;
+    // The cluster's transport (TLS / mTLS, transport_socket_matches, PROXY protocol), as a request's.
+    const { socket: conn, ready } = host.dialHttp1(u.conn);
+    let up: http.ClientRequest | undefined;
+    const abort = (err: Error): void => void (up ?? conn).destroy(err);
+    const connectTimer = setTimeout(() => abort(new Error('connect timeout')), cluster.config.connectTimeoutMs);
+    const routeTimer = a.timeoutMs > 0 ? setTimeout(() => abort(new Error('route timeout')), a.timeoutMs) : undefined;
     const clear = (): void => {
       clearTimeout(connectTimer);
       clearTimeout(routeTimer);
     };
-    up.on('socket', (s) => s.once('connect', () => ((connected = true), clearTimeout(connectTimer))));
-    up.on('error', (err) => {
+    let failed = false;
+    const fail = (err: Error): void => {
+      if (failed) return;
+      failed = true;
       clear();
       if (err.message === 'route timeout') return this.reply(u, 504, 'upstream request timeout', 'UT');
-      if (!connected) cluster.stats.counter('upstream_cx_connect_fail').inc();
-      this.reply(u, 503, connected ? `${RESET} connection termination` : `${RESET} connection failure`, connected ? 'UC' : 'UF');
+      if (!up) cluster.stats.counter('upstream_cx_connect_fail').inc();
+      this.reply(u, 503, up ? `${RESET} connection termination` : `${RESET} connection failure`, up ? 'UC' : 'UF');
+    };
+    u.socket.once('close', () => abort(new Error('downstream closed')));
+    conn.on('error', fail);
+    conn.once(ready, () => {
+      clearTimeout(connectTimer);
+      conn.off('error', fail);
+      up = this.send(conn, spec);
+      up.on('error', fail);
+      up.on('response', (res) => {
+        clear();
+        this.relay(u, res, mutationLevels(rc, wc, 'response'));
+      });
+      up.on('upgrade', (res, upSocket: Duplex, upHead: Buffer) => {
+        clear();
+        this.tunnel(u, host, res, upSocket, upHead, mutationLevels(rc, wc, 'response'));
+      });
     });
-    up.on('response', (res) => {
-      clear();
-      this.relay(u, res, mutationLevels(rc, wc, 'response'));
-    });
-    up.on('upgrade', (res, upSocket: Duplex, upHead: Buffer) => {
-      clear();
-      this.tunnel(u, host, res, upSocket, upHead, mutationLevels(rc, wc, 'response'));
-    });
-    u.socket.once('close', () => up.destroy());
+  }
+
+  /** The upgrade request on the connected (TLS: verified) upstream connection. */
+  private send(conn: Duplex, spec: { method: string; path: string; headers: HeaderMap }): http.ClientRequest {
+    const up = http.request({ method: spec.method, path: spec.path, headers: spec.headers, setHost: false, createConnection: () => conn as never });
     up.end();
+    return up;
   }
 
   /** 101 from upstream: answer downstream and splice the two connections. */

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { authorizationService } from '../security';
+import type { IssuedSvid } from './mesh-ca';
 import { type TestUpstream, startUpstream } from './upstreams';
 
 /**
@@ -29,9 +30,10 @@ export interface CheckRequestSeen {
 /**
  * A gRPC ext_authz service (envoy.service.auth.v3.Authorization/Check): `x-ext-authz: allow` -> OK
  * with header `x-authz-added: grpc`; `slow` -> answers after 2 s; else PERMISSION_DENIED with
- * HTTP 401, body `grpc says no` and `x-reason: grpc`.
+ * HTTP 401, body `grpc says no` and `x-reason: grpc`. With `mtls`, served over TLS with that
+ * certificate, requiring a client certificate from its CA (a sidecar's inbound under STRICT).
  */
-export async function startGrpcAuthorizer(host: string): Promise<{ port: number; seen: CheckRequestSeen[]; close(): void }> {
+export async function startGrpcAuthorizer(host: string, mtls?: IssuedSvid): Promise<{ port: number; seen: CheckRequestSeen[]; close(): void }> {
   const seen: CheckRequestSeen[] = [];
   const server = new grpc.Server();
   server.addService(authorizationService().service, {
@@ -43,6 +45,7 @@ export async function startGrpcAuthorizer(host: string): Promise<{ port: number;
       cb(null, { status: { code: 7 }, deniedResponse: { status: { code: 'Unauthorized' }, headers: [{ header: { key: 'x-reason', value: 'grpc' } }], body: 'grpc says no' } });
     },
   });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync(`${host}:0`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+  const credentials = mtls ? grpc.ServerCredentials.createSsl(Buffer.from(mtls.root), [{ cert_chain: Buffer.from(mtls.chain), private_key: Buffer.from(mtls.key) }], true) : grpc.ServerCredentials.createInsecure();
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync(`${host}:0`, credentials, (err, p) => (err ? reject(err) : resolve(p))));
   return { port, seen, close: () => server.forceShutdown() };
 }

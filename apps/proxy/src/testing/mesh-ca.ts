@@ -1,4 +1,5 @@
 import { type CaCredential, createCsr, createIntermediateCa, createRootCa, exportPrivateKeyPem, generateKeyPair, signCsr } from '@mizzen/pki';
+import { ROOT_SECRET, SecretStore, WORKLOAD_SECRET } from '../tls/secret-store';
 
 const DAY = 86_400_000;
 
@@ -35,4 +36,12 @@ export class MeshCa {
     const leaf = await signCsr({ csr, issuer: this.intermediate, sans: { uris: [uri], dnsNames: opts.dnsNames }, ttlMs: opts.ttlMs ?? DAY });
     return { chain: leaf.certPem + this.intermediate.certPem, key: await exportPrivateKeyPem(key), root: this.root.certPem, serial: leaf.serialNumber };
   }
+}
+
+/** A sidecar's SDS secrets for `svid`, as its certificate agent would hold them: `default` and `ROOTCA`. */
+export function workloadSecrets(svid: IssuedSvid): SecretStore {
+  const s = new SecretStore();
+  s.setTrustBundle(ROOT_SECRET, [svid.root]);
+  s.setCertificate(WORKLOAD_SECRET, svid.chain, svid.key);
+  return s;
 }

@@ -83,3 +83,11 @@ export function tlsModeAssignment(clusterName: string, endpoints: Array<[string,
     ],
   };
 }
+
+/** A plaintext transport socket (`raw_buffer`), e.g. inside a PROXY protocol wrapper. */
+export const RAW_BUFFER: xds.TransportSocket = { name: FilterName.RawBuffer, typedConfig: { '@type': TypeUrl.RawBuffer } };
+
+/** Pilot's shape for DestinationRule `proxyProtocol` (Istio applyUpstreamProxyProtocol): `inner` wrapped in upstream_proxy_protocol. */
+export function upstreamProxyProtocol(version: 'V1' | 'V2', inner: xds.TransportSocket): xds.TransportSocket {
+  return { name: 'envoy.transport_sockets.upstream_proxy_protocol', typedConfig: toAny(TypeUrl.ProxyProtocolUpstreamTransport, { config: { version }, transportSocket: inner }) };
+}

@@ -46,7 +46,7 @@ export function decodeFrames(buf: Buffer): { texts: string[]; rest: Buffer } {
 }
 
 /** An echo WebSocket server: answers each text frame with `echo:<text>`; records upgrade requests. */
-export async function startWsEcho(host: string): Promise<{ port: number; requests: http.IncomingHttpHeaders[]; close(): Promise<void> }> {
+export async function startWsEcho(host: string): Promise<{ port: number; requests: http.IncomingHttpHeaders[]; server: http.Server; close(): Promise<void> }> {
   const requests: http.IncomingHttpHeaders[] = [];
   const sockets = new Set<Duplex>();
   const server = http.createServer((req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('upgrade required'));
@@ -69,6 +69,7 @@ export async function startWsEcho(host: string): Promise<{ port: number; request
   return {
     port: (server.address() as AddressInfo).port,
     requests,
+    server,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
@@ -86,8 +87,8 @@ export interface WsClient {
   body: string;
 }
 
-/** Opens a WebSocket (or sees the refusal) through `target`, with `authority` as Host. */
-export function wsConnect(target: { host: string; port: number }, authority: string, path = '/ws'): Promise<WsClient> {
+/** Opens a WebSocket (or sees the refusal) through `target` (from `localAddress` if given), with `authority` as Host. */
+export function wsConnect(target: { host: string; port: number; localAddress?: string }, authority: string, path = '/ws'): Promise<WsClient> {
   const key = randomBytes(16).toString('base64');
   return new Promise((resolve, reject) => {
     const req = http.request({ ...target, path, agent: false, headers: { host: authority, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key } });

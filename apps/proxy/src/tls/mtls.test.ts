@@ -11,14 +11,14 @@ import { FilterName, TypeUrl, toAny } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyRuntime } from '../runtime';
 import { selfSignedCert } from '../testing/certs';
-import { type IssuedSvid, MeshCa } from '../testing/mesh-ca';
+import { type IssuedSvid, MeshCa, workloadSecrets } from '../testing/mesh-ca';
 import * as m from '../testing/mtls-builders';
 import * as p from '../testing/protocol-builders';
 import { startRuntime } from '../testing/runtime-harness';
 import { type TcpServer, collect, connect, startTcpServer } from '../testing/sockets';
 import { type TestUpstream, request, startUpstream } from '../testing/upstreams';
 import * as b from '../testing/xds-builders';
-import { ROOT_SECRET, SecretStore, WORKLOAD_SECRET } from './secret-store';
+import { WORKLOAD_SECRET } from './secret-store';
 
 const A = '127.0.7.1'; // productpage's sidecar (client side)
 const B = '127.0.7.2'; // reviews' sidecar (server side)
@@ -46,13 +46,6 @@ const clusterStats = (rt: ProxyRuntime, name: string) => rt.stats.scope('cluster
 function withFilterFirst(l: xds.Listener, f: xds.Filter): xds.Listener {
   for (const c of l.filterChains ?? []) c.filters = [f, ...c.filters];
   return l;
-}
-
-function storeWith(svid: IssuedSvid): SecretStore {
-  const s = new SecretStore();
-  s.setTrustBundle(ROOT_SECRET, [svid.root]);
-  s.setCertificate(WORKLOAD_SECRET, svid.chain, svid.key);
-  return s;
 }
 
 /** One HTTPS request straight to B's inbound port, as a peer sidecar (or a stranger) would send it. */
@@ -120,7 +113,7 @@ describe('mesh mTLS between two sidecars (SDS default / ROOTCA, SPIFFE SANs)', (
           withFilterFirst(m.inboundListener('strict-tcp-rbac', B, STRICT_TCP_RBAC, 'STRICT', 'inbound|7000||', 'tcp'), allowProductpage),
         ],
       },
-      { secrets: storeWith(reviews), log: (l) => serverLogs.push(l) },
+      { secrets: workloadSecrets(reviews), log: (l) => serverLogs.push(l) },
     );
 
     const mtls = (name: string, sans: string[], extra: Partial<xds.Cluster> = {}): xds.Cluster => b.staticCluster(name, [[B, STRICT]], { transportSocket: m.istioUpstreamTls(SNI, sans), ...extra });
@@ -144,7 +137,7 @@ describe('mesh mTLS between two sidecars (SDS default / ROOTCA, SPIFFE SANs)', (
         ],
         listeners: [b.listener('outbound_http', A, 15001, { inline: routes }), p.tcpListener('outbound_tcp_7000', A, 7000, 'tcp-mtls')],
       },
-      { secrets: storeWith(productpage) },
+      { secrets: workloadSecrets(productpage) },
     );
   });
 

@@ -65,6 +65,8 @@ export class UpstreamHost {
   outlier = new OutlierState();
   private poolInstance?: Pool;
   private h2Instance?: H2ClientPool;
+  /** ALPN for HTTP/1.1 over TLS (computed once: the connector is fixed for the host's life). */
+  private http1AlpnList?: readonly string[];
   private readonly downstreamPools = new Map<string, DownstreamPools>();
 
   constructor(
@@ -83,6 +85,17 @@ export class UpstreamHost {
   /** A raw connection to the host over its transport (TCP proxy), on behalf of `downstream`. */
   dial(opts?: { allowHalfOpen?: boolean; downstream?: ConnectionInfo }): Dialled {
     return this.opts.connector.dial(this.endpoint.host, this.endpoint.port, { ...opts, keepAliveMs: this.opts.tcpKeepaliveMs });
+  }
+
+  /**
+   * A dedicated HTTP/1.1 connection over the host's transport (an HTTP upgrade, which takes the
+   * connection over): TLS with the configured ALPN minus h2, as the HTTP/1.1 pools offer, and the
+   * PROXY protocol header naming `downstream`. Envoy sends upgrades over the cluster's transport
+   * socket like any request. https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/upgrades
+   */
+  dialHttp1(downstream: ConnectionInfo | undefined): Dialled {
+    this.http1AlpnList ??= this.opts.connector.alpn.filter((p) => p !== 'h2');
+    return this.opts.connector.dial(this.endpoint.host, this.endpoint.port, { alpn: this.http1AlpnList, keepAliveMs: this.opts.tcpKeepaliveMs, downstream });
   }
 
   get weight(): number {

@@ -3,12 +3,10 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import type * as xds from '@mizzen/xds-types';
-import { FilterName, TypeUrl, toAny } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyRuntime } from '../runtime';
 import { selfSignedCert } from '../testing/certs';
-import { simpleUpstreamTls } from '../testing/mtls-builders';
+import { RAW_BUFFER, simpleUpstreamTls, upstreamProxyProtocol } from '../testing/mtls-builders';
 import * as p from '../testing/protocol-builders';
 import { type ParsedProxyHeader, type ProxyProtocolServer, startProxyProtocolServer } from '../testing/proxy-protocol-server';
 import { startRuntime } from '../testing/runtime-harness';
@@ -20,13 +18,6 @@ const IP = '127.89.1.3';
 const HTTP_PORT = 15001;
 const TCP_PORT = 27017;
 const CLIENT = '127.89.1.5';
-
-const RAW_BUFFER: xds.TransportSocket = { name: FilterName.RawBuffer, typedConfig: { '@type': TypeUrl.RawBuffer } };
-
-/** Pilot's shape for DestinationRule `proxyProtocol` (Istio applyUpstreamProxyProtocol). */
-function proxyProtocol(version: 'V1' | 'V2', inner: xds.TransportSocket): xds.TransportSocket {
-  return { name: 'envoy.transport_sockets.upstream_proxy_protocol', typedConfig: toAny(TypeUrl.ProxyProtocolUpstreamTransport, { config: { version }, transportSocket: inner }) };
-}
 
 /** GETs through a keep-alive agent bound to CLIENT (one downstream connection per agent); returns the body and the client's port. */
 function get(agent: http.Agent, host: string): Promise<{ status: number; body: string; clientPort: number }> {
@@ -75,12 +66,12 @@ describe('upstream PROXY protocol (upstream_proxy_protocol) over loopback', () =
     const originate = simpleUpstreamTls({ caFile: cert.certFile, sni: 'pp.test' });
     rt = await startRuntime({
       clusters: [
-        b.staticCluster('v1', [[plain.host, plain.port]], { transportSocket: proxyProtocol('V1', RAW_BUFFER) }),
-        b.staticCluster('v2', [[plain.host, plain.port]], { transportSocket: proxyProtocol('V2', RAW_BUFFER) }),
-        b.staticCluster('v2-tls', [[secure.host, secure.port]], { transportSocket: proxyProtocol('V2', originate) }),
-        b.staticCluster('tcp-v1-tls', [[tcpSecure.host, tcpSecure.port]], { transportSocket: proxyProtocol('V1', originate) }),
+        b.staticCluster('v1', [[plain.host, plain.port]], { transportSocket: upstreamProxyProtocol('V1', RAW_BUFFER) }),
+        b.staticCluster('v2', [[plain.host, plain.port]], { transportSocket: upstreamProxyProtocol('V2', RAW_BUFFER) }),
+        b.staticCluster('v2-tls', [[secure.host, secure.port]], { transportSocket: upstreamProxyProtocol('V2', originate) }),
+        b.staticCluster('tcp-v1-tls', [[tcpSecure.host, tcpSecure.port]], { transportSocket: upstreamProxyProtocol('V1', originate) }),
         b.staticCluster('none', [[plain.host, plain.port]]),
-        p.h2Cluster('v1-h2', [[h2c.host, h2c.port]], 'typed', { transportSocket: proxyProtocol('V1', RAW_BUFFER) }),
+        p.h2Cluster('v1-h2', [[h2c.host, h2c.port]], 'typed', { transportSocket: upstreamProxyProtocol('V1', RAW_BUFFER) }),
       ],
       listeners: [b.listener('http', IP, HTTP_PORT, { rds: 'r' }), p.tcpListener('outbound_tcp', IP, TCP_PORT, 'tcp-v1-tls')],
       routes: [b.routeConfiguration('r', [b.vhost('v1', ['v1'], [b.routeTo('v1')]), b.vhost('v2', ['v2'], [b.routeTo('v2')]), b.vhost('v2-tls', ['v2-tls'], [b.routeTo('v2-tls')]), b.vhost('none', ['none'], [b.routeTo('none')]), b.vhost('v1-h2', ['v1-h2'], [b.routeTo('v1-h2')])])],

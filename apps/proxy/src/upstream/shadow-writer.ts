@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { MirrorPolicy } from '../config/model';
+import type { ConnectionInfo } from '../net/connection';
 import type { Rng } from '../routing';
 import type { UpstreamCluster } from './cluster';
 
@@ -12,6 +13,8 @@ export interface ShadowSource {
   body: () => Promise<Buffer | undefined | null>;
   /** The route timeout (0: none); a shadow never outlives `SHADOW_MAX_MS`. */
   timeoutMs: number;
+  /** The downstream connection the request arrived on (a PROXY protocol header names its addresses). */
+  downstream?: ConnectionInfo;
 }
 
 export interface ShadowDeps {
@@ -42,7 +45,10 @@ async function send(cluster: UpstreamCluster, src: ShadowSource, body: Buffer | 
   cluster.stats.counter('upstream_rq_total').inc();
   try {
     const timeout = src.timeoutMs > 0 ? Math.min(src.timeoutMs, SHADOW_MAX_MS) : SHADOW_MAX_MS;
-    const res = await host.pool.request({ method: src.method as Dispatcher.HttpMethod, path: src.path, headers, body, signal: AbortSignal.timeout(timeout) });
+    // The mirror cluster's own transport (TLS / mTLS) through the host's pool; with the PROXY
+    // protocol, the pool of the downstream connection, so the header carries its addresses as the
+    // primary's does (instead of LOCAL / UNKNOWN).
+    const res = await host.poolFor(src.downstream).request({ method: src.method as Dispatcher.HttpMethod, path: src.path, headers, body, signal: AbortSignal.timeout(timeout) });
     cluster.stats.counter(`upstream_rq_${Math.floor(res.statusCode / 100)}xx`).inc();
     cluster.stats.counter('upstream_rq_completed').inc();
     await res.body.dump();

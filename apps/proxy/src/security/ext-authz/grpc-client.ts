@@ -5,6 +5,7 @@ import { jsonToStruct, structToJson } from '@mizzen/xds-codec';
 import type { ExtAuthzService } from '../../config/model';
 import type { ClusterLookup } from '../side-call';
 import { type AuthzClient, type CheckInput, type CheckResult, type HeaderChange, checkHeaders } from './check';
+import { unaryCall } from './grpc-unary';
 import { statusCode } from './http-status';
 
 type GrpcService = Extract<ExtAuthzService, { kind: 'grpc' }>;
@@ -98,16 +99,24 @@ export function checkResult(res: CheckResponse): CheckResult {
   return { kind: 'denied', status, headers: changes(d.headers, false), body: d.body ?? '', dynamicMetadata };
 }
 
+/** Check's wire codec, from the service definition (loaded on first use). */
+let checkMethod: grpc.MethodDefinition<unknown, CheckResponse> | undefined;
+
+function check(): grpc.MethodDefinition<unknown, CheckResponse> {
+  checkMethod ??= authorizationService().service.Check as grpc.MethodDefinition<unknown, CheckResponse>;
+  return checkMethod;
+}
+
 /**
  * ext_authz's gRPC service (`envoy_grpc`): envoy.service.auth.v3.Authorization/Check to a host of
  * the named cluster its load balancer picks, with `authority` (default: the cluster name) and the
- * call timeout. A failed call (any gRPC error) is an error for failure_mode_allow / status_on_error.
+ * call timeout. The call goes over the host's HTTP/2 sessions, hence the cluster's transport socket
+ * (TLS, Istio's auto mTLS, PROXY protocol with a LOCAL / UNKNOWN header: a side call serves no
+ * downstream connection), as Envoy's gRPC async client does. A failed call (any gRPC error) is an
+ * error for failure_mode_allow / status_on_error.
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/service/auth/v3/external_auth.proto
  */
 export class GrpcAuthzClient implements AuthzClient {
-  /** One channel per host (`host:port`), reused across checks. */
-  private readonly channels = new Map<string, grpc.Client>();
-
   constructor(
     private readonly svc: GrpcService,
     private readonly clusters: ClusterLookup,
@@ -117,30 +126,14 @@ export class GrpcAuthzClient implements AuthzClient {
     const cluster = this.clusters.get(this.svc.cluster);
     const host = cluster?.pick({});
     if (!cluster || !host) return { kind: 'error', reason: cluster ? `no healthy upstream in "${this.svc.cluster}"` : `cluster "${this.svc.cluster}" not found` };
-    const client = this.client(host.key);
+    const method = check();
     const deadline = this.svc.timeoutMs > 0 ? Date.now() + this.svc.timeoutMs : Infinity;
     cluster.stats.counter('upstream_rq_total').inc();
-    return new Promise<CheckResult>((resolve) => {
-      const call = (client as unknown as { Check: (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: CheckResponse) => void) => void }).Check;
-      call.call(client, checkRequest(input), new grpc.Metadata(), { deadline }, (err, res) => {
-        if (err || !res) resolve({ kind: 'error', reason: err ? `${grpc.status[err.code] ?? err.code}: ${err.details}` : 'empty response' });
-        else resolve(checkResult(res));
-      });
-    });
-  }
-
-  private client(key: string): grpc.Client {
-    let c = this.channels.get(key);
-    if (!c) {
-      const Ctor = authorizationService();
-      c = new Ctor(key, grpc.credentials.createInsecure(), { 'grpc.default_authority': this.svc.authority ?? this.svc.cluster });
-      this.channels.set(key, c);
+    try {
+      const message = await unaryCall(host.h2, host.connector.scheme, { path: method.path, authority: this.svc.authority ?? this.svc.cluster, message: method.requestSerialize(checkRequest(input)), deadline });
+      return checkResult(method.responseDeserialize(message));
+    } catch (err) {
+      return { kind: 'error', reason: err instanceof Error ? err.message : String(err) };
     }
-    return c;
-  }
-
-  close(): void {
-    for (const c of this.channels.values()) c.close();
-    this.channels.clear();
   }
 }
