@@ -4,8 +4,8 @@ import { checkConsistency } from '../consistency';
 import { bookinfoSnapshot, GATEWAY_PROXY } from '../testing/bookinfo-fixture';
 import { generate } from './registry';
 
-/** A `protocol: TLS` server on 9443 with the given tls block, a TCP server sharing nothing. */
-const gateway = (tls: string, hosts = '["db.example.org"]') => `
+/** A Gateway whose first server is `protocol: TLS` on 9443 with the given tls block, then `more` servers. */
+const gateway = (tls: string, hosts = '["db.example.org"]', more = '') => `
 apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: gw}
@@ -15,7 +15,7 @@ spec:
   - port: {number: 9443, name: tls-db, protocol: TLS}
     hosts: ${hosts}
     tls: ${tls}
-`;
+${more}`;
 
 const tcpVs = (hosts = '["db.example.org"]', port = 9443) => `
 ---
@@ -104,36 +104,27 @@ spec:
   });
 
   it('PASSTHROUGH servers on the same port still forward by SNI without terminating; a passthrough route cannot take a terminating server name', () => {
-    const yaml = `
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 9443, name: tls-db, protocol: TLS}
-    hosts: ["db.example.org"]
-    tls: {mode: SIMPLE, ${FILES}}
-  - port: {number: 9443, name: tls-pass, protocol: TLS}
-    hosts: ["*.example.com"]
-    tls: {mode: PASSTHROUGH}
+    const passthrough = `  - port: {number: 9443, name: tls-pass, protocol: TLS}
+    hosts: ["*.example.org"]
+    tls: {mode: PASSTHROUGH}`;
+    const yaml = `${gateway(`{mode: SIMPLE, ${FILES}}`, '["db.example.org"]', passthrough)}
 ${tcpVs()}
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: pass}
 spec:
-  hosts: ["db.example.org", "pass.example.com"]
+  hosts: ["*.example.org"]
   gateways: [gw]
   tls:
-  - match: [{port: 9443, sniHosts: ["pass.example.com"]}]
+  - match: [{port: 9443, sniHosts: ["db.example.org", "pass.example.org"]}]
     route: [{destination: {host: details, port: {number: 9080}}}]
 `;
     const { listener, problems } = listener9443(yaml);
     const chains = listener?.filterChains ?? [];
     expect(chains.map((c) => [c.filterChainMatch?.serverNames, c.transportSocket !== undefined, tcpProxy(c)?.cluster])).toEqual([
       [['db.example.org'], true, 'outbound|9080||ratings.default.svc.cluster.local'],
-      [['pass.example.com'], false, 'outbound|9080||details.default.svc.cluster.local'],
+      [['pass.example.org'], false, 'outbound|9080||details.default.svc.cluster.local'],
     ]);
     expect(problems).toEqual([]);
   });
