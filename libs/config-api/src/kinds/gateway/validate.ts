@@ -22,6 +22,8 @@ export function validateGateway(gw: ConfigResource<'Gateway', GatewaySpec>, d: D
     if (prior !== undefined) d.error(`${at}.port.name`, `port names in servers must be unique: duplicate name ${s.port.name} (also in spec.servers[${prior}])`);
     else portNames.set(s.port.name, i);
     if (s.tls?.httpsRedirect && !isHTTPProtocol(parseProtocol(s.port.protocol))) d.warn(`${at}.tls.httpsRedirect`, 'tls.httpsRedirect should only be used with http servers');
+    // Mizzen-specific: Pilot terminates gateway TLS with a server's certificate files or credentials only.
+    if (s.tls?.mode === 'ISTIO_MUTUAL' && isTLSProtocol(parseProtocol(s.port.protocol))) d.warn(`${at}.tls.mode`, 'ISTIO_MUTUAL is not implemented on Mizzen gateways: the server is not served');
   });
 }
 

@@ -1,8 +1,10 @@
 import { hostsOverlap, type ProxyNode, resolveHost } from '@mizzen/mesh-model';
+import type { ServerTLSSettings, TCPRoute, VirtualService } from '@mizzen/config-api';
 import type { FilterChain } from '@mizzen/xds-types';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { tcpProxyChain } from '../common/tcp-proxy';
-import { serverNamesFor, type SniClaims } from './merge';
+import { serverNamesFor, type SniClaims, sniHostsOf } from './merge';
+import { gatewayServerTransportSocket } from './server-tls';
 import { type BoundServer, namespaceAdmits, splitServerHost } from './servers';
 
 /**
@@ -31,11 +33,43 @@ export function passthroughChains(snapshot: MeshSnapshot, proxy: ProxyNode, serv
 export function tcpServerChain(snapshot: MeshSnapshot, proxy: ProxyNode, servers: readonly BoundServer[]): FilterChain | undefined {
   for (const bs of servers) {
     for (const vs of snapshot.virtualServicesFor(bs.gateway, bs.gatewayNamespace)) {
-      const r = (vs.spec.tcp ?? []).find((x) => !x.match?.length || x.match.some((m) => (m.port === undefined || m.port === bs.port) && gatewayMatches(m.gateways, bs.gateway, vs.metadata.namespace)));
+      const r = firstTcpRoute(vs, bs);
       if (r?.route?.length) return tcpProxyChain(`gateway_tcp_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, client: proxy });
     }
   }
   return undefined;
+}
+
+/**
+ * The chain of a `protocol: TLS` server that terminates TLS (SIMPLE, MUTUAL, OPTIONAL_MUTUAL), as
+ * Istio's `createGatewayTCPFilterChainOpts` (pilot/pkg/networking/core/gateway.go): matched on the
+ * server's hosts as `server_names`, the server's DownstreamTlsContext (server-tls.ts; Istio's
+ * `buildGatewayListenerTLSContext` keeps ALPN `h2`, `http/1.1` here too), then a tcp_proxy to the first
+ * `tcp` route (`buildGatewayNetworkFiltersFromTCPRoutes`) of the first bound VirtualService whose
+ * hosts meet the server's (`pickMatchingGatewayHosts`). VirtualService `tls` routes are not used on
+ * such a server, as in Istio (they need the SNI of a TLS stream the gateway does not terminate).
+ * None when no `tcp` route matches (Istio builds no chain either).
+ */
+export function terminatedTlsChain(snapshot: MeshSnapshot, proxy: ProxyNode, bs: BoundServer): FilterChain | undefined {
+  for (const vs of snapshot.virtualServicesFor(bs.gateway, bs.gatewayNamespace)) {
+    if (!vsHostsMeetServer(snapshot, vs, bs)) continue;
+    const r = firstTcpRoute(vs, bs);
+    if (!r?.route?.length) continue;
+    const chain = tcpProxyChain(`gateway_tls_${bs.port}`, r.route, { snapshot, configNamespace: vs.metadata.namespace, port: bs.port, client: proxy }, serverNamesFor(sniHostsOf(bs)));
+    return { ...chain, transportSocket: gatewayServerTransportSocket(bs.server.tls as ServerTLSSettings) };
+  }
+  return undefined;
+}
+
+/** Istio `l4MultiMatch`: a `tcp` route with no match, or one whose port and gateways fit the server. */
+function firstTcpRoute(vs: VirtualService, bs: BoundServer): TCPRoute | undefined {
+  return (vs.spec.tcp ?? []).find((x) => !x.match?.length || x.match.some((m) => (m.port === undefined || m.port === bs.port) && gatewayMatches(m.gateways, bs.gateway, vs.metadata.namespace)));
+}
+
+/** Istio `pickMatchingGatewayHosts`: some VirtualService host overlaps a server host the VirtualService's namespace may bind. */
+function vsHostsMeetServer(snapshot: MeshSnapshot, vs: VirtualService, bs: BoundServer): boolean {
+  const serverHosts = (bs.server.hosts ?? []).map(splitServerHost).filter((h) => namespaceAdmits(h.namespace, bs.gatewayNamespace, vs.metadata.namespace));
+  return (vs.spec.hosts ?? []).some((h) => serverHosts.some((s) => hostsOverlap(s.host, resolveHost(h, vs.metadata.namespace, snapshot.mesh.domainSuffix))));
 }
 
 function gatewayMatches(gateways: readonly string[] | undefined, gateway: string, vsNamespace: string): boolean {

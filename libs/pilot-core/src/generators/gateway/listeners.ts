@@ -5,7 +5,7 @@ import { HCM_FILTER, hcmWithRds, httpFilters } from '../common/hcm';
 import { TLS_INSPECTOR } from '../common/tcp-proxy';
 import { asEnvoyFilter, inboundSecurityHttpFilters } from '../security';
 import type { GenerationContext, Generator } from '../types';
-import { passthroughChains, tcpServerChain } from './l4-chains';
+import { passthroughChains, tcpServerChain, terminatedTlsChain } from './l4-chains';
 import { serverNamesFor, SniClaims, sniHostsOf } from './merge';
 import { gatewayServerTransportSocket, hasServerCertificate } from './server-tls';
 import { type BoundServer, httpsRouteName, serversByPort } from './servers';
@@ -15,7 +15,9 @@ import { type BoundServer, httpsRouteName, serversByPort } from './servers';
  * (or the server's `bind`), like Istio's gateway listeners. Per port: plain HTTP servers share
  * RDS `http.<port>`; each HTTPS server terminates TLS in a filter chain matched by SNI, with its
  * `credentialName` (SDS `kubernetes://<name>` over ADS, MUTUAL verifying clients against
- * `kubernetes://<name>-cacert`) or its certificate files (server-tls.ts); TLS PASSTHROUGH servers forward by SNI; TCP servers use tcp_proxy.
+ * `kubernetes://<name>-cacert`) or its certificate files (server-tls.ts); a `protocol: TLS` server
+ * with SIMPLE / MUTUAL / OPTIONAL_MUTUAL terminates TLS the same way and forwards the plaintext by
+ * its VirtualServices' `tcp` routes (l4-chains.ts); TLS PASSTHROUGH servers forward by SNI; TCP servers use tcp_proxy.
  * Every filter chain match on a listener is unique: TLS servers repeating a host are merged away
  * (merge.ts), a passthrough SNI name goes to its first route only, and TLS chains sharing a port
  * with a plaintext chain match on the transport protocol.
@@ -29,8 +31,9 @@ export const gatewayListeners: Generator = {
     for (const [port, servers] of [...serversByPort(snapshot, proxy)].sort(([a], [b]) => a - b)) {
       const name = `0.0.0.0_${port}`;
       const https = servers.filter((s) => s.kind === 'https' && hasServerCertificate(s.server.tls));
-      const claims = new SniClaims(https.flatMap(sniHostsOf));
-      const tlsChains = [...https.map((s) => httpsChain(s, filters)), ...passthroughChains(snapshot, proxy, servers.filter((s) => s.kind === 'tls-passthrough'), claims)];
+      const terminated = servers.flatMap((s) => (s.kind === 'tls-terminated' && hasServerCertificate(s.server.tls) ? (terminatedTlsChain(snapshot, proxy, s) ?? []) : []));
+      const claims = new SniClaims([...https, ...servers.filter((s) => s.kind === 'tls-terminated')].flatMap(sniHostsOf));
+      const tlsChains = [...https.map((s) => httpsChain(s, filters)), ...terminated, ...passthroughChains(snapshot, proxy, servers.filter((s) => s.kind === 'tls-passthrough'), claims)];
       const plain = plaintextChain(snapshot, proxy, name, port, servers, filters);
       const chains = plain ? [...tlsChains.map(onlyTls), plain] : tlsChains;
       if (!chains.length) continue;

@@ -1,7 +1,7 @@
 import type { BoundServer } from './servers';
 
 /**
- * The TLS servers of one gateway port (HTTPS with termination, TLS PASSTHROUGH) become filter
+ * The TLS servers of one gateway port (HTTPS and TLS with termination, TLS PASSTHROUGH) become filter
  * chains matched by SNI, and Envoy rejects a listener whose chains repeat a match. Like Istio's
  * `mergeGateways` (pilot/pkg/model/gateway.go, `CheckDuplicates`), a TLS server naming a host an
  * earlier TLS server on the same port already serves is skipped as a whole; servers come in
@@ -21,7 +21,7 @@ export function mergePortServers(servers: readonly BoundServer[]): BoundServer[]
 }
 
 export function isTlsServer(bs: BoundServer): boolean {
-  return bs.kind === 'https' || bs.kind === 'tls-passthrough';
+  return bs.kind === 'https' || bs.kind === 'tls-passthrough' || bs.kind === 'tls-terminated';
 }
 
 /** A server's hosts as SNI names: namespace filters dropped, duplicates removed, sorted. */

@@ -3,8 +3,13 @@ import type { ProxyNode } from '@mizzen/mesh-model';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { mergePortServers } from './merge';
 
-/** How a gateway server's traffic is handled, from its protocol and TLS mode (Istio's rules). */
-export type ServerKind = 'http' | 'https' | 'tls-passthrough' | 'tcp';
+/**
+ * How a gateway server's traffic is handled, from its protocol and TLS mode (Istio's rules):
+ * `tls-terminated` is a `protocol: TLS` server whose mode is not a passthrough one (SIMPLE, MUTUAL,
+ * OPTIONAL_MUTUAL): TLS ends at the gateway and the plaintext goes on as TCP (Istio
+ * `IsTCPServerWithTLSTermination`, pkg/config/gateway/gateway.go).
+ */
+export type ServerKind = 'http' | 'https' | 'tls-passthrough' | 'tls-terminated' | 'tcp';
 
 /** A Gateway server as bound on one gateway proxy. */
 export interface BoundServer {
@@ -22,7 +27,7 @@ export function serverKind(s: Server): ServerKind | undefined {
   if (protocol === 'HTTP' || protocol === 'HTTP2' || protocol === 'GRPC') return 'http';
   if (protocol === 'HTTPS' || protocol === 'TLS') {
     if (s.tls?.mode === 'PASSTHROUGH' || s.tls?.mode === 'AUTO_PASSTHROUGH') return 'tls-passthrough';
-    return protocol === 'HTTPS' ? 'https' : 'tcp';
+    return protocol === 'HTTPS' ? 'https' : 'tls-terminated';
   }
   if (protocol === 'TCP' || protocol === 'MONGO' || protocol === 'REDIS' || protocol === 'MYSQL') return 'tcp';
   return undefined;
