@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GalleyApply, GalleyDelete, type StoredConfig } from '@mizzen/contracts';
 import { waitFor } from '@mizzen/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGalley } from '../galley';
 import { type GalleyHarness, snapshot, startGalleyHarness } from '../testing/galley-harness';
 
 let dir: string;
@@ -106,7 +107,6 @@ describe('directory source across restarts', () => {
   it('removes resources of files deleted while Galley was down', async () => {
     await h.galley.close();
     await fs.rm(path.join(dir, 'one.json'));
-    const { startGalley } = await import('../galley');
     h.galley = await startGalley({ natsUrl: h.nats.url, configDir: dir, gracePeriodMs: 30_000, logLevel: 'info' }, { logger: false });
     expect(await stored('WorkloadEntry/default/vm-c')).toBeUndefined();
     expect(await stored('WorkloadEntry/default/vm-d')).toBeDefined();

@@ -1,4 +1,6 @@
 import { type ConnectRequest, GalleyApply, PilotHeartbeat, RegistryConnect, RegistryDisconnect } from '@mizzen/contracts';
+import { BusError } from '@mizzen/bus';
+import type { ServicePort } from '@mizzen/mesh-model';
 import { waitFor } from '@mizzen/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GalleyHarness, startGalleyHarness } from '../testing/galley-harness';
@@ -15,7 +17,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function connectReq(name: string, pilotId: string, ports = [{ name: 'http', number: 9080, protocol: 'HTTP' as const }]): ConnectRequest {
+function connectReq(name: string, pilotId: string, ports: ServicePort[] = [{ name: 'http', number: 9080, protocol: 'HTTP' }]): ConnectRequest {
   return {
     pilotId,
     proxyId: `sidecar~10.0.0.1~${name}.default~default.svc.cluster.local`,
@@ -91,7 +93,11 @@ describe('registration', () => {
   it('rejects a connect that breaks the contract with field paths', async () => {
     const bad = { ...connectReq('x', 'p1'), workload: { name: '', namespace: 'default', address: '', labels: {}, serviceAccount: 'a', source: { kind: 'Registration', namespace: 'default', name: 'x' } } };
     await expect(h.client.request(RegistryConnect, bad as ConnectRequest)).rejects.toMatchObject({ code: 'invalid-request' });
-    const err = await h.client.request(RegistryConnect, { pilotId: 'p1' } as ConnectRequest).catch((e: { errors: { path: string }[] }) => e);
+    const err = await h.client.request(RegistryConnect, { pilotId: 'p1' } as ConnectRequest).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!(err instanceof BusError)) throw new Error(`expected a BusError, got ${String(err)}`);
     expect(err.errors.map((e) => e.path)).toEqual(expect.arrayContaining(['proxyId', 'workload']));
   });
 });

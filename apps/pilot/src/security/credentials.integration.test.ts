@@ -4,7 +4,7 @@ import type { Bus } from '@mizzen/bus';
 import { SecretBucket, type StoredSecret } from '@mizzen/contracts';
 import { formatNodeId } from '@mizzen/mesh-model';
 import { waitFor } from '@mizzen/testkit';
-import { createAdsClient, type DiscoveryRequest, type DiscoveryResponseIn } from '@mizzen/xds-codec';
+import { createAdsClient, type DiscoveryRequest, type DiscoveryResponseIn, type XdsNode } from '@mizzen/xds-codec';
 import { TypeUrl } from '@mizzen/xds-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PilotService } from '../pilot.service';
@@ -132,7 +132,7 @@ describe.skipIf(!fs.existsSync(CITADEL_MAIN))('Pilot SDS over ADS: gateway crede
     await (await kv()).put(SecretBucket.key(NS, 'httpbin-credential'), secret(NS, 'httpbin-credential', 'CERT-C'));
     // The secret exists and the plaintext gateway is in its namespace: only the missing verified
     // identity keeps it out.
-    const cases: Array<[SdsStream, object]> = [
+    const cases: Array<[SdsStream, XdsNode]> = [
       [new SdsStream(target, tls), sidecarNode],
       [new SdsStream(`127.0.0.1:${pilot.grpcPort}`), gatewayNode],
       [new SdsStream(target, tls), impostorNode],

@@ -219,6 +219,7 @@ const PROXY: ProxyNode = {
   workloadName: 'productpage-v1',
   labels: { app: 'productpage' },
   serviceAccount: 'bookinfo-productpage',
+  locality: {},
   interceptionMode: 'NONE',
   inbound: [{ port: 9080, name: 'http', protocol: 'HTTP', target: '127.0.0.1:19080' }],
 };

@@ -40,6 +40,7 @@ const policy = (retryOn: RetryOn[], codes: number[] = []): RetryPolicy => ({
   backoffMaxMs: 250,
   avoidPreviousHosts: false,
   hostSelectionMaxAttempts: 1,
+  previousPrioritiesUpdateFrequency: 0,
 });
 
 describe('retry conditions (x-envoy-retry-on semantics)', () => {

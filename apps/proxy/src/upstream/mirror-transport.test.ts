@@ -21,8 +21,8 @@ const CLIENT = '127.92.1.14';
 interface Seen {
   host?: string;
   url?: string;
-  /** The request came over TLS, with this SNI. */
-  sni?: string | false;
+  /** The request came over TLS, with this SNI (null: TLS without SNI); false: plaintext. */
+  sni?: string | false | null;
 }
 
 /** An HTTPS server for `mirror.test` recording how each request arrived. */

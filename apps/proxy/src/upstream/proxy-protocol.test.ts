@@ -130,6 +130,7 @@ describe('upstream PROXY protocol (upstream_proxy_protocol) over loopback', () =
       c.once('error', reject);
     });
     const clientPort = s.localPort;
+    if (clientPort === undefined) throw new Error('a connected socket has a local port');
     const got = collect(s);
     s.write('ping');
     await waitUntil(() => tcpSecure.headers.length > before, 3000);

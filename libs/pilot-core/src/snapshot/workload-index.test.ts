@@ -20,7 +20,8 @@ describe('WorkloadIndex', () => {
 
   it('selects exactly what a scan of the namespace selects', () => {
     for (const ns of ['a', 'b', 'c']) {
-      for (const sel of [{}, { app: 'x' }, { version: 'v1' }, { app: 'x', version: 'v1' }, { app: 'x', version: 'v3' }, { team: 'z' }]) {
+      const selectors: Labels[] = [{}, { app: 'x' }, { version: 'v1' }, { app: 'x', version: 'v1' }, { app: 'x', version: 'v3' }, { team: 'z' }];
+      for (const sel of selectors) {
         expect(index.select(ns, sel).map((w) => w.name), `${ns} ${JSON.stringify(sel)}`).toEqual(naive(ns, sel));
       }
     }

@@ -39,7 +39,9 @@ describe('getJson', () => {
       new Router()
         .get('/ok', ({ res }) => sendJson(res, 200, { a: 1 }))
         .get('/teapot', ({ res }) => sendJson(res, 418, {}))
-        .get('/garbage', ({ res }) => res.writeHead(200).end('not json'))
+        .get('/garbage', ({ res }) => {
+          res.writeHead(200).end('not json');
+        })
         .get('/slow', () => undefined).listener,
     );
     const opts = { headers: {}, timeoutMs: 200 };
