@@ -92,6 +92,7 @@ describe('registration', () => {
 
   it('rejects a connect that breaks the contract with field paths', async () => {
     const bad = { ...connectReq('x', 'p1'), workload: { name: '', namespace: 'default', address: '', labels: {}, serviceAccount: 'a', source: { kind: 'Registration', namespace: 'default', name: 'x' } } };
+    // Both requests break the contract on purpose (an empty name and address; no workload at all).
     await expect(h.client.request(RegistryConnect, bad as ConnectRequest)).rejects.toMatchObject({ code: 'invalid-request' });
     const err = await h.client.request(RegistryConnect, { pilotId: 'p1' } as ConnectRequest).then(
       () => undefined,
