@@ -68,9 +68,10 @@ describe.skipIf(skip !== undefined)(`TPROXY capture: destinationSubnets and Serv
   let client: L4Client;
   let applied = { code: null as number | null, stdout: '', stderr: '' };
   let ca = '';
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mizzen-e2e-tproxy-'));
+  let dir = '';
 
   beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mizzen-e2e-tproxy-'));
     ns = NetNs.create(NS, ['10.123.0.0/16']);
     const certs = makeCerts(dir, ['secure.example.com']);
     ca = fs.readFileSync(certs.ca, 'utf8');
@@ -101,7 +102,7 @@ describe.skipIf(skip !== undefined)(`TPROXY capture: destinationSubnets and Serv
 
   afterAll(async () => {
     await ns?.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const reply = (o: L4Outcome): string => ('reply' in o ? o.reply : `error: ${o.error}`);
