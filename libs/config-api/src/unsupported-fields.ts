@@ -23,7 +23,8 @@ export function unsupportedFieldWarnings(cfg: AnyConfig, table?: UnsupportedFiel
   const out: FieldError[] = [];
   for (const field of fields) {
     for (const path of presentPaths(cfg.spec, parsePattern(field.path), 'spec')) {
-      out.push({ path, message: `field is not supported by the Mizzen data plane yet${field.reason ? `: ${field.reason}` : ''}` });
+      const lead = field.partial ? 'field is only partly supported by the Mizzen data plane' : 'field is not supported by the Mizzen data plane yet';
+      out.push({ path, message: `${lead}${field.reason ? `: ${field.reason}` : ''}` });
     }
   }
   return out;

@@ -24,6 +24,12 @@ export const NodeMetadataKey = {
 
 export type ProxyType = 'sidecar' | 'router' | 'proxyless';
 
+/** Istio's interception modes (`sidecar.istio.io/interceptionMode`). */
+export const INTERCEPTION_MODES = ['NONE', 'REDIRECT', 'TPROXY'] as const;
+export type InterceptionMode = (typeof INTERCEPTION_MODES)[number];
+
+export const isInterceptionMode = (v: string): v is InterceptionMode => (INTERCEPTION_MODES as readonly string[]).includes(v);
+
 /** A port the workload serves: clients reach `port` on the workload IP; the app listens on `target`. */
 export interface InboundPort {
   port: number;
@@ -49,7 +55,13 @@ export interface ProxyNode {
   labels: Labels;
   serviceAccount: string;
   locality: Locality;
-  interceptionMode: 'NONE' | 'REDIRECT';
+  /**
+   * How the workload's outbound traffic reaches the proxy (Istio's INTERCEPTION_MODE). NONE: the
+   * application connects to the sidecar's own address (local mode). TPROXY: connections keep
+   * their original destination as the accepted socket's local address (Istio's IP_TRANSPARENT
+   * capture), so listeners bind the wildcard address and filter chains match the destination IP.
+   */
+  interceptionMode: InterceptionMode;
   inbound: readonly InboundPort[];
   service?: string;
   /**
@@ -131,8 +143,8 @@ export function parseProxyNode(node: NodeInput): Result<ProxyNode> {
   const labels = parseLabels(md[NodeMetadataKey.labels], errors);
   const inbound = parseInbound(str(NodeMetadataKey.inbound), errors);
   const mode = str(NodeMetadataKey.interceptionMode) ?? 'NONE';
-  if (mode !== 'NONE' && mode !== 'REDIRECT') {
-    errors.push({ path: `node.metadata.${NodeMetadataKey.interceptionMode}`, message: `unsupported mode "${mode}" (NONE or REDIRECT)` });
+  if (!isInterceptionMode(mode)) {
+    errors.push({ path: `node.metadata.${NodeMetadataKey.interceptionMode}`, message: `unsupported mode "${mode}" (${INTERCEPTION_MODES.join(', ')})` });
   }
   if (errors.length) return fail(errors);
   return ok({
@@ -144,7 +156,7 @@ export function parseProxyNode(node: NodeInput): Result<ProxyNode> {
     labels,
     serviceAccount: str(NodeMetadataKey.serviceAccount) ?? 'default',
     locality: node.locality ?? {},
-    interceptionMode: mode === 'REDIRECT' ? 'REDIRECT' : 'NONE',
+    interceptionMode: isInterceptionMode(mode) ? mode : 'NONE',
     inbound,
     service: str(NodeMetadataKey.service),
   });

@@ -103,7 +103,9 @@ export class AdsServer {
           const identity = peerIdentity(call.getAuthContext());
           conn = flavour.create(identity ? { ...parsed.value, peerIdentity: identity } : parsed.value, { ...this.deps, write: (b, onFlushed) => void call.write(b, onFlushed ? () => onFlushed() : undefined) });
           this.registry.add(conn);
-          this.connectLog.connected(`${conn.proxy.id} (${conn.proxy.type})`);
+          // The capture mode decides the outbound L4 listeners' shape (TPROXY: destination IP chains).
+          const mode = conn.proxy.interceptionMode === 'NONE' ? '' : `, ${conn.proxy.interceptionMode}`;
+          this.connectLog.connected(`${conn.proxy.id} (${conn.proxy.type}${mode})`);
         }
         if (!isResourceType(req.typeUrl)) {
           this.log(`ignoring request for unsupported type ${req.typeUrl} from ${conn.proxy.id}`);

@@ -32,6 +32,7 @@ export function buildCli(onRun: (o: AgentOptions) => Promise<void>): Command {
     .addOption(opt('--pilot-san <uri>', "SAN Pilot's certificate must carry (default spiffe://<td>/ns/mizzen-system/sa/pilot)", 'MIZZEN_PILOT_SAN'))
     .addOption(opt('--app-probers <json>', "rewritten app probes, as Istio's injector writes them", 'ISTIO_KUBE_APP_PROBERS'))
     .addOption(opt('--status-port <port>', 'agent status port (/healthz/ready, /app-health/...); default 15020 with --app-probers, else off', 'MIZZEN_STATUS_PORT'))
+    .addOption(opt('--interception-mode <mode>', 'NONE (apps connect to --ip) | TPROXY (original destinations arrive at wildcard listeners)', 'MIZZEN_INTERCEPTION_MODE').default('NONE'))
     .addOption(opt('--concurrency <n>', "worker processes serving the listeners (Envoy's --concurrency); 1 serves in this process", 'MIZZEN_CONCURRENCY').default('1'))
     .action(async (raw: RawAgentOptions & { inbound?: string[] | string }) => {
       const inbound = typeof raw.inbound === 'string' ? [raw.inbound] : raw.inbound;

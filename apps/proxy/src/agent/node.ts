@@ -16,7 +16,7 @@ export function buildNode(o: AgentOptions): XdsNode {
     [NodeMetadataKey.serviceAccount]: o.serviceAccount,
     [NodeMetadataKey.instanceIps]: o.ip,
     [NodeMetadataKey.workloadName]: o.workload,
-    [NodeMetadataKey.interceptionMode]: 'NONE',
+    [NodeMetadataKey.interceptionMode]: o.interceptionMode,
   };
   if (o.inbound.length) metadata[NodeMetadataKey.inbound] = formatInbound(o.inbound);
   if (o.service) metadata[NodeMetadataKey.service] = o.service;

@@ -25,6 +25,17 @@ describe('agent options', () => {
     expect(JSON.parse(String(node.metadata?.MIZZEN_INBOUND))).toEqual([{ name: 'http', port: 9080, protocol: 'HTTP', target: '127.1.0.5:19080' }]);
   });
 
+  it('sends --interception-mode as INTERCEPTION_MODE (NONE by default, TPROXY for sidecars only)', () => {
+    const none = parseAgentOptions({});
+    expect(none.ok && buildNode(none.value).metadata?.INTERCEPTION_MODE).toBe('NONE');
+    const tproxy = parseAgentOptions({ interceptionMode: 'tproxy' });
+    expect(tproxy.ok && buildNode(tproxy.value).metadata?.INTERCEPTION_MODE).toBe('TPROXY');
+    const bad = parseAgentOptions({ interceptionMode: 'REDIRECT' });
+    expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['interceptionMode']);
+    const router = parseAgentOptions({ type: 'router', interceptionMode: 'TPROXY' });
+    expect(router.ok ? '' : router.errors[0].message).toBe('TPROXY applies to sidecars only');
+  });
+
   it('accepts several inbound specs in one env value', () => {
     const r = parseAgentOptions({ inbound: ['http:9080=127.0.0.1:1 grpc:9090=127.0.0.1:2'] });
     expect(r.ok && r.value.inbound.map((p) => p.protocol)).toEqual(['HTTP', 'GRPC']);

@@ -1,4 +1,4 @@
-import { type FieldError, type InboundPort, type Locality, type Result, fail, ok, protocolFromPortName } from '@mizzen/mesh-model';
+import { type FieldError, type InboundPort, type InterceptionMode, type Locality, type Result, fail, ok, protocolFromPortName } from '@mizzen/mesh-model';
 import { isValidTrustDomain } from '@mizzen/pki';
 import { isIP } from 'node:net';
 import { parseDurationMs } from './cert-agent/renewal';
@@ -51,6 +51,13 @@ export interface AgentOptions {
   appProbers: AppProbers;
   /** The agent's status port (Istio 15020); 0 = off. On by default only when there are probers. */
   statusPort: number;
+  /**
+   * How outbound traffic reaches this sidecar, sent as node metadata INTERCEPTION_MODE. NONE
+   * (default): applications connect to the sidecar's address. TPROXY: the network namespace
+   * delivers connections for other addresses to the proxy's wildcard listeners with their
+   * original destination as the local address (see docs/architecture.md, capture modes).
+   */
+  interceptionMode: InterceptionMode;
 }
 
 /** Raw string values as commander hands them over. */
@@ -77,6 +84,7 @@ export interface RawAgentOptions {
   concurrency?: string;
   appProbers?: string;
   statusPort?: string;
+  interceptionMode?: string;
 }
 
 /** Control-plane namespace Citadel signs Pilot's identity in (its `--control-plane-namespace` default). */
@@ -153,6 +161,20 @@ function parseConcurrency(raw: string | undefined, errors: FieldError[]): number
   return n;
 }
 
+/** Modes this proxy can serve: REDIRECT would need SO_ORIGINAL_DST, which Node cannot read. */
+const PROXY_INTERCEPTION_MODES: readonly InterceptionMode[] = ['NONE', 'TPROXY'];
+
+function parseInterceptionMode(raw: string | undefined, type: string, errors: FieldError[]): InterceptionMode {
+  const mode = (raw ?? 'NONE').toUpperCase();
+  const known = PROXY_INTERCEPTION_MODES.find((m) => m === mode);
+  if (!known) {
+    errors.push({ path: 'interceptionMode', message: `"${raw}" is not ${PROXY_INTERCEPTION_MODES.join(' or ')}` });
+    return 'NONE';
+  }
+  if (known !== 'NONE' && type !== 'sidecar') errors.push({ path: 'interceptionMode', message: `${known} applies to sidecars only` });
+  return known;
+}
+
 /** Validates raw options, collecting every problem. */
 export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
   const errors: FieldError[] = [];
@@ -189,6 +211,7 @@ export function parseAgentOptions(raw: RawAgentOptions): Result<AgentOptions> {
     concurrency: parseConcurrency(raw.concurrency, errors),
     appProbers,
     statusPort: parsePort(raw.statusPort, appProbers.size ? 15020 : 0, 'statusPort', errors),
+    interceptionMode: parseInterceptionMode(raw.interceptionMode, type, errors),
   };
   return errors.length ? fail(errors) : ok(options);
 }

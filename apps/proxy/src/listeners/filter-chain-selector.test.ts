@@ -67,6 +67,44 @@ describe('filter chain selection (Envoy FilterChainMatch order)', () => {
     expect(pick(chains, { localPort: 8443 })).toBe('port');
   });
 
+  describe('destination prefix_ranges (TPROXY: the local address is the original destination)', () => {
+    const v4 = (a: string, prefixLen: number) => ({ address: a, prefixLen, family: 4 as const });
+    const v6 = (a: string, prefixLen: number) => ({ address: a, prefixLen, family: 6 as const });
+    const chains = [
+      chain('service', { prefixRanges: [v4('10.123.5.0', 24)] }),
+      chain('subnet-v2', { prefixRanges: [v4('10.123.5.7', 32), v4('10.123.5.64', 26)] }),
+      chain('db', { prefixRanges: [v4('10.123.7.1', 32), v6('2001:db8::7', 128)] }),
+      chain('v6-net', { prefixRanges: [v6('2001:db8::', 64)] }),
+      chain('fallback'),
+    ];
+
+    it.each([
+      ['10.123.5.7', 'subnet-v2'],
+      ['10.123.5.70', 'subnet-v2'],
+      ['10.123.5.8', 'service'],
+      ['::ffff:10.123.5.8', 'service'],
+      ['10.123.7.1', 'db'],
+      ['2001:db8::7', 'db'],
+      ['2001:db8::8', 'v6-net'],
+      ['2001:db9::1', 'fallback'],
+      ['10.99.0.1', 'fallback'],
+      ['::ffff:10.99.0.1', 'fallback'],
+    ])('%s -> %s (most specific prefix wins, IPv4 never matches IPv6 ranges)', (localAddress, want) => {
+      expect(pick(chains, { localAddress })).toBe(want);
+    });
+
+    it('without a chain lacking prefix_ranges an unmatched destination has no chain (the connection is closed)', () => {
+      expect(pick(chains.slice(0, 4), { localAddress: '10.99.0.1' })).toBeUndefined();
+    });
+
+    it('applies prefix_ranges before server names: the subnet winner must also match the SNI', () => {
+      const tls = [chain('subnet-sni', { prefixRanges: [v4('10.123.6.66', 32)], serverNames: ['secure.example.com'] }), chain('net-sni', { prefixRanges: [v4('10.123.6.0', 24)], serverNames: ['secure.example.com'] })];
+      expect(pick(tls, { localAddress: '10.123.6.66', serverName: 'secure.example.com' })).toBe('subnet-sni');
+      expect(pick(tls, { localAddress: '10.123.6.1', serverName: 'secure.example.com' })).toBe('net-sni');
+      expect(pick(tls, { localAddress: '10.123.6.66', serverName: 'other.example.com' })).toBeUndefined();
+    });
+  });
+
   it('matches source type, source prefix and source port; IPv4-mapped addresses count as IPv4', () => {
     const chains = [chain('local', { sourceType: 'SAME_IP_OR_LOOPBACK' }), chain('external')];
     expect(pick(chains, { remoteAddress: '::ffff:127.0.0.1' })).toBe('local');

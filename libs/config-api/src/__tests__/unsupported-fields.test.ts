@@ -36,6 +36,40 @@ describe('unsupportedFieldWarnings', () => {
     ]);
   });
 
+  it('says "only partly supported" for fields that work for some proxies only', () => {
+    const table: UnsupportedFieldTable = { VirtualService: [{ path: 'http[*].mirror', reason: 'applies only to sidecars', partial: true }] };
+    expect(unsupportedFieldWarnings(vs(), table)[0]).toEqual({ path: 'spec.http[0].mirror', message: 'field is only partly supported by the Mizzen data plane: applies only to sidecars' });
+  });
+
+  it('warns that destinationSubnets and ServiceEntry addresses apply only to TPROXY sidecars', () => {
+    const ok = (raw: unknown) => {
+      const r = validateResource(raw, { defaultNamespace: 'default' });
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return r.value;
+    };
+    const l4 = ok({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'echo' },
+      spec: {
+        hosts: ['echo.example.com'],
+        tcp: [{ match: [{ destinationSubnets: ['10.123.5.7/32'] }], route: [{ destination: { host: 'echo.example.com' } }] }],
+        tls: [{ match: [{ sniHosts: ['echo.example.com'], destinationSubnets: ['10.123.6.0/24'] }], route: [{ destination: { host: 'echo.example.com' } }] }],
+      },
+    });
+    expect(unsupportedFieldWarnings(l4).map((w) => [w.path, w.message.includes('applies only to sidecars in TPROXY capture mode')])).toEqual([
+      ['spec.tcp[0].match[0].destinationSubnets', true],
+      ['spec.tls[0].match[0].destinationSubnets', true],
+    ]);
+    const se = ok({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'echo' },
+      spec: { hosts: ['echo.example.com'], addresses: ['10.123.5.0/24'], ports: [{ number: 7000, name: 'tcp', protocol: 'TCP' }], resolution: 'STATIC', endpoints: [{ address: '127.93.1.11' }] },
+    });
+    expect(unsupportedFieldWarnings(se)).toEqual([{ path: 'spec.addresses', message: expect.stringMatching(/^field is only partly supported by the Mizzen data plane: applies only to sidecars in TPROXY capture mode/) }]);
+  });
+
   it('ignores tables of other kinds and absent fields', () => {
     expect(unsupportedFieldWarnings(vs(), { DestinationRule: [{ path: 'trafficPolicy' }] })).toEqual([]);
     expect(unsupportedFieldWarnings(vs(), { VirtualService: [{ path: 'tcp[*].route' }] })).toEqual([]);

@@ -10,6 +10,11 @@ export interface UnsupportedField {
   path: string;
   /** Shown to users, e.g. "mirroring is not implemented; the route is served without it". */
   reason?: string;
+  /**
+   * The field works for some proxies only (e.g. sidecars in TPROXY capture mode), which Galley
+   * cannot know: the warning says "only partly supported" and `reason` says where it applies.
+   */
+  partial?: boolean;
 }
 
 /** What a kind folder provides; {@link defineKind} turns it into a {@link KindModule}. */

@@ -1,26 +1,34 @@
-import type { TCPRoute, TLSRoute, VirtualService } from '@mizzen/config-api';
-import { hostsOverlap, isHttpProtocol, matchesSelector, type ProxyNode, type Service, type ServicePort } from '@mizzen/mesh-model';
+import type { TCPRoute, TLSRoute } from '@mizzen/config-api';
+import { hostsOverlap, isHttpProtocol, type ProxyNode, type Service, type ServicePort } from '@mizzen/mesh-model';
 import { type FilterChain, type Listener, TypeUrl, type XdsResource } from '@mizzen/xds-types';
 import { HTTP_PROXY_PORT } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { scopeAdmitsPort } from '../../snapshot/sidecar-scope';
 import { TLS_INSPECTOR, tcpProxyChain } from '../common/tcp-proxy';
 import { inboundPortsFor } from './inbound-ports';
+import { l4MatchApplies, l4RouteContext as ctxFor } from './l4-match';
+import { tproxyTcpChains, tproxyTlsChains, uniqueChainMatches } from './l4-tproxy';
 
 const RESERVED_PORTS = new Set([HTTP_PROXY_PORT, 15000, 15006, 15020, 15021, 15090]);
 
+type PortEntry = { svc: Service; port: ServicePort };
+
 /**
- * Sidecar outbound TCP and TLS listeners for local mode (Istio's Sidecar egress with
- * `captureMode: NONE`): an application connects to its sidecar's own address on the service port.
- * - `outbound_tcp_<port>`: tcp_proxy to the port's service (VirtualService `tcp` routes apply);
- *   without destination IPs to tell services apart, a port shared by several TCP services goes to
- *   the first by host name.
- * - `outbound_tls_<port>`: TLS passthrough, one filter chain per SNI host (VirtualService `tls`
- *   routes apply), the TLS is not terminated.
+ * Sidecar outbound TCP and TLS listeners, one per non-HTTP service port:
+ * - `outbound_tcp_<port>`: tcp_proxy to the port's services (VirtualService `tcp` routes apply).
+ * - `outbound_tls_<port>`: TLS passthrough, filter chains by SNI (VirtualService `tls` routes
+ *   apply), the TLS is not terminated. A port with TCP services has no TLS listener.
+ * How they bind depends on the proxy's interception mode:
+ * - NONE (local mode, Istio's Sidecar egress `captureMode: NONE`): the application connects to
+ *   its sidecar's own address on the service port. Without destination IPs to tell services
+ *   apart, a TCP port shared by several services goes to the first by host name, and
+ *   `destinationSubnets` / ServiceEntry `addresses` cannot apply.
+ * - TPROXY: `0.0.0.0:<port>`; the original destination is the socket's local address, so each
+ *   service and `destinationSubnets` match gets its own chain on `prefix_ranges` (l4-tproxy.ts).
  * Ports the workload itself serves, and the proxy's own ports, are skipped.
  */
 export function outboundL4Listeners(snapshot: MeshSnapshot, proxy: ProxyNode): XdsResource[] {
-  const byPort = new Map<number, Array<{ svc: Service; port: ServicePort }>>();
+  const byPort = new Map<number, PortEntry[]>();
   const inbound = new Set(inboundPortsFor(snapshot, proxy).map((p) => p.port));
   const scope = snapshot.scopeFor(proxy);
   for (const svc of snapshot.servicesForProxy(proxy)) {
@@ -32,14 +40,19 @@ export function outboundL4Listeners(snapshot: MeshSnapshot, proxy: ProxyNode): X
       byPort.set(port.number, list);
     }
   }
+  const tproxy = proxy.interceptionMode === 'TPROXY';
+  const bindIp = tproxy ? '0.0.0.0' : proxy.ip;
   const out: XdsResource[] = [];
   for (const [num, entries] of [...byPort].sort(([a], [b]) => a - b)) {
     const tls = entries.filter((e) => e.port.protocol === 'TLS' || e.port.protocol === 'HTTPS');
     const tcp = entries.filter((e) => !tls.includes(e));
-    if (tcp.length) out.push(listener(`outbound_tcp_${num}`, proxy.ip, num, [tcpChain(snapshot, proxy, tcp[0].svc, num)]));
+    if (tcp.length) {
+      const chains = tproxy ? uniqueChainMatches(tcp.flatMap((e) => tproxyTcpChains(snapshot, proxy, e.svc, num))) : [tcpChain(snapshot, proxy, tcp[0].svc, num)];
+      out.push(listener(`outbound_tcp_${num}`, bindIp, num, chains));
+    }
     if (tls.length && !tcp.length) {
-      const chains = tls.flatMap((e) => tlsChains(snapshot, proxy, e.svc, num));
-      out.push(listener(`outbound_tls_${num}`, proxy.ip, num, chains, [TLS_INSPECTOR]));
+      const chains = tls.flatMap((e) => (tproxy ? tproxyTlsChains : tlsChains)(snapshot, proxy, e.svc, num));
+      out.push(listener(`outbound_tls_${num}`, bindIp, num, tproxy ? uniqueChainMatches(chains) : chains, [TLS_INSPECTOR]));
     }
   }
   return out;
@@ -49,20 +62,6 @@ function listener(name: string, ip: string, port: number, filterChains: FilterCh
   const body: Listener = { name, address: { socketAddress: { address: ip, portValue: port } }, trafficDirection: 'OUTBOUND', filterChains, ...(listenerFilters ? { listenerFilters } : {}) };
   return { typeUrl: TypeUrl.Listener, name, body };
 }
-
-/**
- * Whether a `tcp`/`tls` match entry applies to this sidecar on `port`: its `sourceLabels` and
- * `sourceNamespace` select the proxies the route is generated for, and match-level `gateways`
- * must include `mesh` (Istio's L4 route selection for sidecars).
- */
-function l4MatchApplies(m: { port?: number; sourceLabels?: Record<string, string>; sourceNamespace?: string; gateways?: string[] }, port: number, proxy: ProxyNode): boolean {
-  if (m.port !== undefined && m.port !== port) return false;
-  if (m.sourceLabels && !matchesSelector(proxy.labels, m.sourceLabels)) return false;
-  if (m.sourceNamespace && m.sourceNamespace !== proxy.namespace) return false;
-  return !m.gateways?.length || m.gateways.includes('mesh');
-}
-
-const ctxFor = (snapshot: MeshSnapshot, vs: VirtualService | undefined, proxy: ProxyNode, port: number) => ({ snapshot, configNamespace: vs?.metadata.namespace ?? proxy.namespace, port, client: proxy });
 
 function tcpChain(snapshot: MeshSnapshot, proxy: ProxyNode, svc: Service, port: number): FilterChain {
   for (const vs of snapshot.virtualServicesForHost(svc.hostname, 'mesh', proxy.namespace)) {
