@@ -1,4 +1,4 @@
-import type { Service } from '@mizzen/mesh-model';
+import type { ProxyNode, Service } from '@mizzen/mesh-model';
 import { type Listener, TypeUrl } from '@mizzen/xds-types';
 import { describe, expect, it } from 'vitest';
 import { checkConsistency } from '../consistency';
@@ -68,7 +68,7 @@ spec:
   subsets: [{name: a, labels: {version: a}}, {name: b, labels: {version: b}}]
 `;
 
-const TPROXY = { ...PRODUCTPAGE_PROXY, interceptionMode: 'TPROXY' as const };
+const TPROXY: ProxyNode = { ...PRODUCTPAGE_PROXY, interceptionMode: 'TPROXY' };
 
 const snapshotWith = (yaml: string) => MeshSnapshot.build({ configs: yaml ? configsFromYaml(yaml) : [], services: SERVICES, workloads: BOOKINFO_WORKLOADS, mesh: DEFAULT_MESH_CONFIG }, 1);
 
