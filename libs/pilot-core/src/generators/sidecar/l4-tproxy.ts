@@ -1,6 +1,7 @@
 import type { RouteDestination } from '@mizzen/config-api';
 import { hostsOverlap, type ProxyNode, type Service } from '@mizzen/mesh-model';
 import type { FilterChain } from '@mizzen/xds-types';
+import { outboundClusterName } from '../../naming/cluster-name';
 import type { MeshSnapshot } from '../../snapshot/mesh-snapshot';
 import { cidrKey, cidrRange } from '../common/cidr';
 import type { RouteContext } from '../common/destination';
@@ -20,7 +21,8 @@ import { l4MatchApplies, l4RouteContext } from './l4-match';
 
 const serviceDefault = (svc: Service, port: number): RouteDestination[] => [{ destination: { host: svc.hostname, port: { number: port } } }];
 
-const clusterName = (svc: Service, port: number): string => `outbound|${port}||${svc.hostname}`;
+/** The stat-name cluster of tcp_proxy (Istio's `outbound|port||host`). */
+const clusterName = (svc: Service, port: number): string => outboundClusterName(port, '', svc.hostname);
 
 /** `chain` restricted to destinations in `subnets` (none: every destination). */
 function onSubnets(chain: FilterChain, subnets: readonly string[]): FilterChain {
