@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ProxyNode } from '@mizzen/mesh-model';
-import { encodeDiscoveryResponse, type DiscoveryRequest } from '@mizzen/xds-codec';
+import type { DiscoveryRequest } from '@mizzen/xds-codec';
 import type { ResourceTypeUrl, XdsResource } from '@mizzen/xds-types';
 import type { Generated } from './generated';
 import { type ProxyStream, TypedStream } from './proxy-stream';
@@ -43,7 +43,6 @@ export interface ConnectionDeps {
 export class XdsConnection extends TypedStream<TypeState> implements ProxyStream {
   readonly id = randomUUID();
   readonly connectedAt = new Date();
-  private nonce = 0;
 
   constructor(
     proxy: ProxyNode,
@@ -99,21 +98,14 @@ export class XdsConnection extends TypedStream<TypeState> implements ProxyStream
   }
 
   protected send(typeUrl: ResourceTypeUrl, st: TypeState, force: boolean): boolean {
-    const { resources, version } = this.deps.resources(this.proxy, typeUrl, st.names);
+    const generated = this.deps.resources(this.proxy, typeUrl, st.names);
+    const version = generated.version;
     if (!force && (version === st.sentVersion || version === st.nackedVersion)) return false;
-    const nonce = `${++this.nonce}`;
+    const { nonce, bytes } = generated.response(typeUrl, this.deps.controlPlaneId, st.sentNonce);
     st.sentVersion = version;
     st.sentNonce = nonce;
-    st.sentCount = resources.length;
-    this.emit(
-      encodeDiscoveryResponse({
-        versionInfo: version,
-        typeUrl,
-        nonce,
-        resources: resources.map((r) => r.bytes),
-        controlPlane: { identifier: this.deps.controlPlaneId },
-      }),
-    );
+    st.sentCount = generated.resources.length;
+    this.emit(bytes);
     return true;
   }
 }
