@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAny, decodeAnyValue, encodeAny } from './any';
-import { XdsCodecError } from './convert';
+import { decodeAny, decodeAnyValue, encodeAny, encodeAnyWithEncodedElements } from './any';
+import { encodeMessage, XdsCodecError } from './convert';
 import { findType } from './proto-root';
 import { FixtureTypeUrl as T, allResources, outboundListener, pruneEmptyArrays, routeConfiguration } from './testing/fixtures';
 
@@ -120,5 +120,26 @@ describe('encodeAny is strict', () => {
   it('ignores undefined fields and a matching top-level @type', () => {
     const bytes = encodeAny(T.Cluster, { '@type': T.Cluster, name: 'c', altStatName: undefined });
     expect(pruneEmptyArrays(decodeAny(bytes).body)).toEqual({ name: 'c' });
+  });
+});
+
+describe('encodeAnyWithEncodedElements', () => {
+  const RC = 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration';
+  const VH = 'type.googleapis.com/envoy.config.route.v3.VirtualHost';
+  const vhosts = [
+    { name: 'a:80', domains: ['a', 'a:80'], routes: [{ match: { prefix: '/' }, route: { cluster: 'outbound|80||a', timeout: { seconds: 3 } } }] },
+    { name: 'b:80', domains: ['b:80'], routes: [{ match: { prefix: '/x' }, directResponse: { status: 502 } }] },
+  ];
+
+  it('is the same message as encoding the whole body', () => {
+    const whole = encodeAny(RC, { name: 'http_proxy', validateClusters: { value: false }, virtualHosts: vhosts });
+    const spliced = encodeAnyWithEncodedElements(RC, { name: 'http_proxy', validateClusters: { value: false } }, 'virtualHosts', vhosts.map((v) => encodeMessage(VH, v)));
+    expect(decodeAny(spliced)).toEqual(decodeAny(whole));
+    expect(spliced.length).toBe(whole.length);
+  });
+
+  it('rejects a field that is not a repeated message, or one given twice', () => {
+    expect(() => encodeAnyWithEncodedElements(RC, {}, 'name', [])).toThrow(/name is not a repeated message field/);
+    expect(() => encodeAnyWithEncodedElements(RC, { virtualHosts: [] }, 'virtualHosts', [])).toThrow(/given both/);
   });
 });

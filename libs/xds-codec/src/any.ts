@@ -15,6 +15,23 @@ export function encodeAny(typeUrl: string, body: object): Buffer {
   return new LenFieldWriter().string(1, typeUrl).bytes(2, value).finish();
 }
 
+/**
+ * Encodes a google.protobuf.Any like {@link encodeAny}, with one repeated message field given as
+ * already encoded elements (`body` must not hold that field): the rest of `body` is encoded, then
+ * each element is appended as that field. Parsers merge a message's fields in whatever order they
+ * arrive and append repeated elements in order, so this is the same message as encoding the whole
+ * body (https://protobuf.dev/programming-guides/encoding/#order). Pilot uses it to re-encode a
+ * 1000-host RouteConfiguration from per-VirtualHost cached bytes.
+ */
+export function encodeAnyWithEncodedElements(typeUrl: string, body: object, field: string, elements: readonly Uint8Array[]): Buffer {
+  const f = requireType(typeUrl).fields[field];
+  if (!f || !f.repeated || !f.resolvedType || !('fields' in f.resolvedType)) throw new XdsCodecError(`${field} is not a repeated message field of ${typeUrl}`, field);
+  if (field in body) throw new XdsCodecError(`${field} is given both in the body and as encoded elements`, field);
+  const w = new LenFieldWriter().raw(encodeMessage(typeUrl, body));
+  for (const e of elements) w.message(f.id, e);
+  return new LenFieldWriter().string(1, typeUrl).bytes(2, w.finish()).finish();
+}
+
 /** Decodes `value` as the message named by `typeUrl`; nested Anys become { '@type', ...fields }. */
 export function decodeAnyValue(typeUrl: string, value: Uint8Array): Record<string, unknown> {
   requireType(typeUrl);

@@ -3,7 +3,8 @@
  * @grpc/grpc-js-xds) and the ADS gRPC service binding. Takes and returns plain objects in
  * protobufjs form; @mizzen/xds-types gives them their types (apps cast at the boundary).
  */
-export { encodeAny, decodeAny, decodeAnyValue } from './any';
+export { encodeAny, encodeAnyWithEncodedElements, decodeAny, decodeAnyValue } from './any';
+export { encodeMessage } from './convert';
 export {
   encodeDiscoveryRequest,
   decodeDiscoveryRequest,

@@ -15,6 +15,9 @@ function varintSize(n: number): number {
   return size;
 }
 
+/** Tag of a part written verbatim (already-encoded fields). */
+const RAW = -1;
+
 /** Collects length-delimited fields, then writes them into one exactly sized Buffer. */
 export class LenFieldWriter {
   private readonly parts: Array<{ tag: number; bytes: Uint8Array }> = [];
@@ -42,6 +45,13 @@ export class LenFieldWriter {
     return this;
   }
 
+  /** Already-encoded fields of the same message, written as they are. */
+  raw(bytes: Uint8Array): this {
+    this.parts.push({ tag: RAW, bytes });
+    this.size += bytes.length;
+    return this;
+  }
+
   finish(): Buffer {
     const out = Buffer.allocUnsafe(this.size);
     let pos = 0;
@@ -53,8 +63,10 @@ export class LenFieldWriter {
       out[pos++] = n;
     };
     for (const { tag, bytes } of this.parts) {
-      writeVarint(tag);
-      writeVarint(bytes.length);
+      if (tag !== RAW) {
+        writeVarint(tag);
+        writeVarint(bytes.length);
+      }
       out.set(bytes, pos);
       pos += bytes.length;
     }

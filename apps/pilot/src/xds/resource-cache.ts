@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { encodeAny } from '@mizzen/xds-codec';
-import type { XdsResource } from '@mizzen/xds-types';
+import { encodeAny, encodeAnyWithEncodedElements } from '@mizzen/xds-codec';
+import { TypeUrl, type XdsResource } from '@mizzen/xds-types';
+import { VirtualHostCache } from './virtual-host-cache';
 
 /** An encoded resource: its Any bytes and a content hash used for versions. */
 export interface EncodedResource {
@@ -17,10 +18,14 @@ export interface EncodedResource {
  * is done once per body object: a generator or the generation cache that hands back the same
  * object again gets its hash from a WeakMap. Bodies are never mutated after generation (they are
  * pure outputs), which is what makes identity a valid stand-in for content.
+ *
+ * A RouteConfiguration is hashed and encoded per VirtualHost through {@link VirtualHostCache}, so a
+ * change to one host of a 1000-host route table re-encodes that host only.
  */
 export class ResourceCache {
   private readonly entries = new Map<string, Buffer>();
   private readonly byIdentity = new WeakMap<object, { typeUrl: string; hash: string; bytes: Buffer }>();
+  private readonly virtualHosts = new VirtualHostCache();
   hits = 0;
   misses = 0;
 
@@ -32,7 +37,8 @@ export class ResourceCache {
       this.hits++;
       return { name: r.name, hash: known.hash, bytes: known.bytes };
     }
-    const hash = createHash('sha1').update(r.typeUrl).update('\0').update(JSON.stringify(r.body)).digest('base64url').slice(0, 16);
+    const split = splitRoutes(r, this.virtualHosts);
+    const hash = split?.hash ?? contentHash(r.typeUrl, JSON.stringify(r.body));
     let bytes = this.entries.get(hash);
     if (bytes) {
       this.hits++;
@@ -40,13 +46,31 @@ export class ResourceCache {
       this.entries.set(hash, bytes);
     } else {
       this.misses++;
-      bytes = encodeAny(r.typeUrl, r.body);
+      bytes = split ? split.encode() : encodeAny(r.typeUrl, r.body);
       this.entries.set(hash, bytes);
       if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     }
     this.byIdentity.set(r.body, { typeUrl: r.typeUrl, hash, bytes });
     return { name: r.name, hash, bytes };
   }
+}
+
+function contentHash(typeUrl: string, ...json: string[]): string {
+  const h = createHash('sha1').update(typeUrl);
+  for (const j of json) h.update('\0').update(j);
+  return h.digest('base64url').slice(0, 16);
+}
+
+/** A RouteConfiguration's content hash and encoder, built from its per-VirtualHost encodings. */
+function splitRoutes(r: XdsResource, cache: VirtualHostCache): { hash: string; encode: () => Buffer } | undefined {
+  if (r.typeUrl !== TypeUrl.RouteConfiguration) return undefined;
+  const { virtualHosts, ...rest } = r.body as { virtualHosts?: unknown[] };
+  if (!Array.isArray(virtualHosts)) return undefined;
+  const hosts = virtualHosts.map((v) => cache.encode(v));
+  return {
+    hash: contentHash(r.typeUrl, JSON.stringify(rest), ...hosts.map((h) => h.json)),
+    encode: () => encodeAnyWithEncodedElements(r.typeUrl, rest, 'virtualHosts', hosts.map((h) => h.bytes)),
+  };
 }
 
 /** The version of a set of resources: a hash over their names and content hashes (order-independent). */
