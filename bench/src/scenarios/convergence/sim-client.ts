@@ -1,9 +1,9 @@
-import * as grpc from '@grpc/grpc-js';
 import { formatNodeId } from '@mizzen/mesh-model';
-import { adsServiceDefinition, type DiscoveryRequest, type XdsNode } from '@mizzen/xds-codec';
+import type { DiscoveryRequest, XdsNode } from '@mizzen/xds-codec';
 import { TypeUrl } from '@mizzen/xds-types';
 import { monoMs } from '../../common/cleanup';
-import { type LightResponse, decodeResponseLight, edsNames, endpointAddresses } from './xds-wire';
+import { AdsH2Stream } from './ads-h2-stream';
+import { type LightResponse, edsNames, endpointAddresses } from './xds-wire';
 
 export const HTTP_PROXY_ROUTE = 'http_proxy';
 
@@ -46,8 +46,7 @@ export function simNode(index: number, namespace: string): XdsNode {
 }
 
 /**
- * One simulated sidecar: its own gRPC channel (local subchannel pool, so its own TCP connection,
- * like a real proxy) and one ADS stream. It follows Envoy's order: wildcard CDS with the node,
+ * One simulated sidecar: its own HTTP/2 connection and one ADS stream over it ({@link AdsH2Stream}). It follows Envoy's order: wildcard CDS with the node,
  * then EDS for the EDS clusters listed, wildcard LDS, then RDS `http_proxy`; it ACKs every
  * response with its version and nonce and re-subscribes EDS when the cluster list changes.
  */
@@ -58,8 +57,7 @@ export class SimClient {
   endpointSnapshots: Array<{ version: string; at: number; addresses: Set<string> }> = [];
   error?: string;
   closed = false;
-  private client?: grpc.Client;
-  private call?: grpc.ClientDuplexStream<DiscoveryRequest, LightResponse>;
+  private stream?: AdsH2Stream;
   private edsSubscribed: string[] = [];
   /**
    * Version and nonce of the last response of each type. Only these two strings are kept: the
@@ -76,24 +74,18 @@ export class SimClient {
   }
 
   start(): void {
-    const def = adsServiceDefinition.StreamAggregatedResources;
-    this.client = new grpc.Client(this.o.target, grpc.credentials.createInsecure(), {
-      'grpc.use_local_subchannel_pool': 1,
-      'grpc.max_receive_message_length': -1,
-      // Envoy's default HTTP/2 windows for its xDS cluster (initial_stream_window_size and
-      // initial_connection_window_size: 256 MiB); grpc-js would otherwise advertise 64 KiB, and a
-      // 450 KB RDS would take seven window updates per response.
-      'grpc-node.flow_control_window': 256 * 1024 * 1024,
-      // No client keepalive pings (Envoy sends none on xDS by default): Pilot's event loop can be
-      // busy for tens of seconds during a push, and a ping timeout would drop the stream.
+    // Resource bodies read: clusters (to subscribe EDS) and endpoints (the churn probe); listeners
+    // and routes are only ACKed, so their bytes are skipped unread.
+    const keep = new Set<string>([TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment]);
+    this.stream = new AdsH2Stream(this.o.target, {
+      keep: (t) => keep.has(t),
+      onResponse: (r) => this.onResponse(r),
+      onError: (message) => {
+        this.error ??= message;
+        this.closed = true;
+      },
+      onEnd: () => (this.closed = true),
     });
-    this.call = this.client.makeBidiStreamRequest(def.path, def.requestSerialize, decodeResponseLight);
-    this.call.on('data', (r: LightResponse) => this.onResponse(r));
-    this.call.on('error', (e: Error) => {
-      this.error ??= e.message;
-      this.closed = true;
-    });
-    this.call.on('end', () => (this.closed = true));
     this.send({ typeUrl: TypeUrl.Cluster, node: simNode(this.o.index, this.o.namespace) });
   }
 
@@ -105,13 +97,11 @@ export class SimClient {
 
   stop(): void {
     this.closed = true;
-    this.call?.end();
-    this.call?.cancel();
-    this.client?.close();
+    this.stream?.close();
   }
 
   private send(r: Partial<DiscoveryRequest> & { typeUrl: string }): void {
-    this.call?.write({ versionInfo: '', resourceNames: [], responseNonce: '', ...r });
+    this.stream?.write({ versionInfo: '', resourceNames: [], responseNonce: '', ...r });
   }
 
   private ack(r: LightResponse, names: string[]): void {
@@ -126,7 +116,7 @@ export class SimClient {
   private onResponse(r: LightResponse): void {
     const first = !this.last.has(r.typeUrl);
     this.last.set(r.typeUrl, { versionInfo: r.versionInfo, nonce: r.nonce });
-    this.resourceCounts.set(r.typeUrl, r.resources.length);
+    this.resourceCounts.set(r.typeUrl, r.resources.length + r.skippedResources);
     switch (r.typeUrl) {
       case TypeUrl.Cluster: {
         this.ack(r, []);

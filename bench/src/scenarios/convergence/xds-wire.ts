@@ -1,9 +1,9 @@
 /**
- * Just enough protobuf reading for a simulated xDS client: the DiscoveryResponse envelope
- * (version_info = 1, resources = 2, type_url = 4, nonce = 5) and, inside resources, the few
- * fields a proxy needs to continue the protocol (a Cluster's name, type and EDS service name;
- * a ClusterLoadAssignment's endpoint addresses). Resource bodies are not decoded otherwise, so
- * thousands of clients in one process cost little and the client side is not the bottleneck.
+ * Just enough protobuf reading for a simulated xDS client: inside the resources of a
+ * DiscoveryResponse (read by response-reader.ts), the few fields a proxy needs to continue the
+ * protocol (a Cluster's name, type and EDS service name; a ClusterLoadAssignment's endpoint
+ * addresses). Resource bodies are not decoded otherwise, so thousands of clients in one process
+ * cost little and the client side is not the bottleneck.
  * Field numbers: envoy/service/discovery/v3/discovery.proto, envoy/config/cluster/v3/cluster.proto,
  * envoy/config/endpoint/v3/endpoint.proto, google/protobuf/any.proto.
  */
@@ -12,8 +12,10 @@ export interface LightResponse {
   versionInfo: string;
   typeUrl: string;
   nonce: string;
-  /** Each a google.protobuf.Any message (a view into the received buffer). */
+  /** The resources kept, each a google.protobuf.Any message. */
   resources: Buffer[];
+  /** Resources received but skipped unread. */
+  skippedResources: number;
 }
 
 type FieldFn = (field: number, wire: number, buf: Buffer, start: number, end: number, varint: number) => void;
@@ -51,18 +53,6 @@ export function forEachField(buf: Buffer, start: number, end: number, fn: FieldF
     else throw new Error(`unsupported wire type ${wire}`);
   }
   if (pos !== end) throw new Error('message overruns its length');
-}
-
-export function decodeResponseLight(buf: Buffer): LightResponse {
-  const r: LightResponse = { versionInfo: '', typeUrl: '', nonce: '', resources: [] };
-  forEachField(buf, 0, buf.length, (field, wire, b, s, e) => {
-    if (wire !== 2) return;
-    if (field === 1) r.versionInfo = b.toString('utf8', s, e);
-    else if (field === 2) r.resources.push(b.subarray(s, e));
-    else if (field === 4) r.typeUrl = b.toString('utf8', s, e);
-    else if (field === 5) r.nonce = b.toString('utf8', s, e);
-  });
-  return r;
 }
 
 /** The `value` bytes of an Any. */
