@@ -18,7 +18,7 @@ const ctx = {
 } satisfies ListenerContext;
 
 /** A connection manager that answers with the request body's length and records each HTTP/2 session. */
-function echoLength(sessions: http2.ServerHttp2Session[]): ConnectionManager {
+function echoLength(sessions: http2.Http2Session[]): ConnectionManager {
   return {
     handle: (_ctx: ListenerContext, d: DownstreamStream) => {
       const stream = (d.req as http2.Http2ServerRequest).stream;
@@ -34,9 +34,9 @@ describe('DownstreamCodec: h2c after the preface sniff', () => {
   const closers: Array<() => void> = [];
   afterEach(() => closers.splice(0).forEach((c) => c()));
 
-  async function serve(): Promise<{ port: number; accepted: net.Socket[]; sessions: http2.ServerHttp2Session[] }> {
+  async function serve(): Promise<{ port: number; accepted: net.Socket[]; sessions: http2.Http2Session[] }> {
     const accepted: net.Socket[] = [];
-    const sessions: http2.ServerHttp2Session[] = [];
+    const sessions: http2.Http2Session[] = [];
     const codec = new DownstreamCodec(ctx, echoLength(sessions));
     const info = { remoteAddress: HOST, remotePort: 0, localAddress: HOST, localPort: 0 };
     const server = net.createServer({ noDelay: true }, (s) => {
