@@ -1,7 +1,6 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { SocketFacade } from '../h2/socket-facade';
 import type { ConnectionInfo, ServedConnection } from '../net/connection';
 import type { ConnectionManager, ListenerContext } from './connection-manager';
 import { type DownstreamConnection, http1HasBody } from './downstream';
@@ -49,15 +48,11 @@ export class DownstreamCodec {
     this.h1.requestTimeout = this.ctx.hcm.requestTimeoutMs;
   }
 
-  /**
-   * Serves one connection. `alpn` is what TLS negotiated (undefined on plaintext); `touched` says
-   * whether bytes were read and put back (then HTTP/2 must read through a JS facade).
-   */
-  async serve(socket: Duplex, info: ConnectionInfo, alpn: string | undefined, touched: boolean): Promise<ServedConnection | undefined> {
-    const sniff = this.ctx.hcm.codec === 'auto' && !alpn;
+  /** Serves one connection. `alpn` is what TLS negotiated (undefined on plaintext). */
+  async serve(socket: Duplex, info: ConnectionInfo, alpn: string | undefined): Promise<ServedConnection | undefined> {
     const protocol = await this.pickCodec(socket, alpn);
     if (protocol === 'closed') return undefined;
-    if (protocol === 'http2') return this.serveHttp2(socket, { ...info, protocol: 'HTTP/2' }, touched || sniff);
+    if (protocol === 'http2') return this.serveHttp2(socket, { ...info, protocol: 'HTTP/2' });
     const conn: DownstreamConnection = { ...info, protocol: 'HTTP/1.1' };
     this.conns.set(socket, conn);
     this.h1.emit('connection', socket);
@@ -77,12 +72,20 @@ export class DownstreamCodec {
     return sniffPreface(socket);
   }
 
-  private serveHttp2(socket: Duplex, conn: DownstreamConnection, touched: boolean): ServedConnection {
+  /**
+   * Hands the connection itself to node:http2, even when bytes were read and put back (the h2c
+   * preface sniff, tls_inspector): the session reads and writes through the socket's native handle
+   * and first feeds itself what the socket still buffers (node:http2 does so since nodejs/node#35475). A JS
+   * stream in between would cost a JS round trip and an event-loop turn per frame batch, and one
+   * TCP segment per frame piece (HEADERS, DATA header, payload, END_STREAM): several wakeups per
+   * response at every HTTP/2 hop, which is what made the two-sidecar path slow.
+   */
+  private serveHttp2(socket: Duplex, conn: DownstreamConnection): ServedConnection {
     let session: http2.ServerHttp2Session | undefined;
     this.pending = conn;
     const onSession = (s: http2.ServerHttp2Session): void => void (session = s);
     this.h2.once('session', onSession);
-    this.h2.emit('connection', touched || socket.readableLength > 0 ? new SocketFacade(socket) : socket);
+    this.h2.emit('connection', socket);
     this.h2.off('session', onSession);
     this.pending = undefined;
     return {

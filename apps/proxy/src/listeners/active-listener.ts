@@ -131,7 +131,7 @@ export class ActiveListener {
       this.deps.stats.counter('no_filter_chain_match').inc();
       return void s.destroy();
     }
-    await chain.accept(s, facts, cfg.tlsInspector);
+    await chain.accept(s, facts);
   }
 
   private track(s: net.Socket): void {

@@ -103,11 +103,8 @@ export class ChainRuntime implements ListenerContext {
     else this.codec = new DownstreamCodec(this, this.deps.connectionManager);
   }
 
-  /**
-   * Takes over a connection: terminates TLS if the chain says so, then serves it. `touched` says
-   * whether a listener filter read (and put back) bytes from the socket.
-   */
-  async accept(socket: Socket, info: AcceptedConnection, touched: boolean): Promise<void> {
+  /** Takes over a connection: terminates TLS if the chain says so, then serves it. */
+  async accept(socket: Socket, info: AcceptedConnection): Promise<void> {
     let stream: Duplex = socket;
     let alpn: string | undefined;
     let tlsInfo: ConnectionInfo['tls'];
@@ -129,7 +126,7 @@ export class ChainRuntime implements ListenerContext {
     // envoy.filters.network.rbac: before any byte reaches the HCM or an upstream connection opens.
     const rbac = this.cfg.filter.rbac;
     if (rbac?.length && networkRbacDenial(rbac, conn, this.deps.tcp.stats)) return void stream.destroy();
-    const served = this.tcp && this.cfg.filter.kind === 'tcp' ? this.tcp.serve(stream, conn) : await this.codec?.serve(stream, conn, alpn, touched);
+    const served = this.tcp && this.cfg.filter.kind === 'tcp' ? this.tcp.serve(stream, conn) : await this.codec?.serve(stream, conn, alpn);
     if (!served) return void stream.destroy();
     this.served.add(served);
     socket.once('close', () => this.served.delete(served));
