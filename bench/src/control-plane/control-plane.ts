@@ -1,5 +1,5 @@
 import { Bus, type KvStore } from '@mizzen/bus';
-import { type ApplyReply, GalleyApply, GalleyDelete, RegistryBucket, type ResourceRef } from '@mizzen/contracts';
+import { type ApplyReply, GalleyApply, GalleyDelete, PILOT_ENV, RegistryBucket, type ResourceRef } from '@mizzen/contracts';
 import type { Service, Workload } from '@mizzen/mesh-model';
 import { freePort, startNats, type NatsServer } from '@mizzen/testkit';
 import { type Cleanup, monoMs } from '../common/cleanup';
@@ -48,6 +48,7 @@ export class ControlPlane {
       script: appMain('pilot'),
       args: ['--nats', nats.url, '--grpc-host', '127.0.0.1', '--grpc-port', String(grpc), '--debug-port', String(debug), '--id', 'bench-pilot'],
       readyLine: /pilot ready/,
+      env: { ...PILOT_ENV },
       profilable: o.profilePilot,
     });
     return new ControlPlane(nats, bus, galley, pilot, grpc, debug);

@@ -8,3 +8,4 @@ export * from './registry-disconnect';
 export * from './pilot-heartbeat';
 export * from './kv';
 export * from './citadel-sign';
+export * from './pilot-runtime';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PILOT_ENV } from '@mizzen/contracts';
 import type { GatewayWorkload } from './gateways';
 import type { PlannedWorkload } from './mesh-plan';
 import type { ProcessSpec } from './supervisor';
@@ -39,6 +40,7 @@ export function pilotSpec(cp: ControlPlaneEndpoints, outboundTrafficPolicy: 'ALL
     command: process.execPath,
     args: [app('pilot'), '--nats', cp.natsUrl, '--grpc-host', cp.pilotHost, '--grpc-port', String(cp.pilotGrpcPort), '--secure-grpc-port', String(cp.pilotSecurePort), '--debug-port', String(cp.pilotDebugPort), '--outbound-traffic-policy', outboundTrafficPolicy, ...(meshConfig ? ['--mesh-config', meshConfig] : [])],
     ready: /pilot ready/,
+    env: { ...PILOT_ENV },
   };
 }
 
