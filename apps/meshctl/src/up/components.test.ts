@@ -13,7 +13,7 @@ describe('Pilot runtime environment', () => {
   });
 
   it('the container entrypoint sets the same GLIBC_TUNABLES for Pilot', () => {
-    const entrypoint = fs.readFileSync(path.resolve(import.meta.dirname, '../../../../deploy/docker/entrypoint.sh'), 'utf8');
+    const entrypoint = fs.readFileSync(path.resolve(__dirname, '../../../../deploy/docker/entrypoint.sh'), 'utf8');
     expect(entrypoint).toContain(`export GLIBC_TUNABLES=${PILOT_ENV.GLIBC_TUNABLES}`);
   });
 });

@@ -1,10 +1,10 @@
 import { decodeAny, encodeAny } from '@mizzen/xds-codec';
-import { TypeUrl, type XdsResource } from '@mizzen/xds-types';
+import { TypeUrl, type VirtualHost, type XdsResource } from '@mizzen/xds-types';
 import { describe, expect, it } from 'vitest';
 import { ResourceCache } from './resource-cache';
 
-const vhost = (i: number, timeout = 0) => ({ name: `svc-${i}:80`, domains: [`svc-${i}`, `svc-${i}:80`], routes: [{ match: { prefix: '/' }, route: { cluster: `outbound|80||svc-${i}`, timeout: { seconds: timeout } } }] });
-const routes = (hosts: object[]): XdsResource => ({ typeUrl: TypeUrl.RouteConfiguration, name: 'http_proxy', body: { name: 'http_proxy', validateClusters: { value: false }, virtualHosts: hosts } });
+const vhost = (i: number, timeout = 0): VirtualHost => ({ name: `svc-${i}:80`, domains: [`svc-${i}`, `svc-${i}:80`], routes: [{ match: { prefix: '/' }, route: { cluster: `outbound|80||svc-${i}`, timeout: { seconds: timeout } } }] });
+const routes = (hosts: VirtualHost[]): XdsResource => ({ typeUrl: TypeUrl.RouteConfiguration, name: 'http_proxy', body: { name: 'http_proxy', validateClusters: { value: false }, virtualHosts: hosts } });
 
 describe('ResourceCache', () => {
   it('encodes a RouteConfiguration from per-VirtualHost bytes into the same message as a whole encode', () => {
