@@ -6,6 +6,7 @@ import { certsView } from './certs-view';
 import { clustersJson, clustersText, listenersView } from './clusters-view';
 import { type BootstrapInfo, configDump } from './config-dump';
 import { explain, parseExplainQuery } from './explain';
+import { memoryView } from './memory-view';
 
 export interface AdminOptions {
   runtime: ProxyRuntime;
@@ -61,6 +62,7 @@ export function adminRoutes(o: AdminOptions): Record<string, (url: URL, method: 
     '/clusters': (url) => (url.searchParams.get('format') === 'json' ? json(clustersJson(rt)) : text(clustersText(rt))),
     '/listeners': (url) => text(listenersView(rt, url.searchParams.get('format') === 'json')),
     '/server_info': () => json(o.serverInfo()),
+    '/memory': () => json(memoryView()),
     '/certs': () => json(certsView(rt.secrets, o.certAgent?.())),
     '/explain': (url) => {
       const q = parseExplainQuery(url.searchParams);

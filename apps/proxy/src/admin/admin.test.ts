@@ -81,6 +81,14 @@ describe('admin interface', () => {
     expect((await request(admin, { path: '/listeners' })).body).toBe(`outbound_http_proxy::${IP}:15001\n`);
   });
 
+  it('/memory reports Envoy\'s fields and the process\'s split of its resident memory', async () => {
+    const m = JSON.parse((await request(admin, { path: '/memory' })).body) as { allocated: string; heap_size: string; total_physical_bytes: string; node: { rss: number; v8_heap_used: number; external: number; heap_spaces: Record<string, { used: number }> } };
+    expect(Number(m.total_physical_bytes)).toBe(m.node.rss);
+    expect(Number(m.allocated)).toBe(m.node.v8_heap_used + m.node.external);
+    expect(Number(m.heap_size)).toBeGreaterThanOrEqual(m.node.v8_heap_used);
+    expect(m.node.heap_spaces.old_space.used).toBeGreaterThan(0);
+  });
+
   it('answers 404 for unknown paths', async () => {
     expect((await request(admin, { path: '/nope' })).status).toBe(404);
   });
