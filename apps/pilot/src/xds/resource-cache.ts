@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { encodeAny, encodeAnyWithEncodedElements } from '@mizzen/xds-codec';
 import { TypeUrl, type XdsResource } from '@mizzen/xds-types';
+import { BoundedLru } from './bounded-lru';
 import { VirtualHostCache } from './virtual-host-cache';
 
 /** An encoded resource: its Any bytes and a content hash used for versions. */
@@ -23,33 +24,32 @@ export interface EncodedResource {
  * change to one host of a 1000-host route table re-encodes that host only.
  */
 export class ResourceCache {
-  private readonly entries = new Map<string, Buffer>();
+  private readonly entries: BoundedLru<string, Buffer>;
   private readonly byIdentity = new WeakMap<object, { typeUrl: string; hash: string; bytes: Buffer }>();
   private readonly virtualHosts = new VirtualHostCache();
-  hits = 0;
-  misses = 0;
+  private identityHits = 0;
 
-  constructor(private readonly maxEntries = 50_000) {}
+  constructor(maxEntries = 50_000) {
+    this.entries = new BoundedLru(maxEntries);
+  }
+
+  get hits(): number {
+    return this.identityHits + this.entries.hits;
+  }
+
+  get misses(): number {
+    return this.entries.misses;
+  }
 
   encode(r: XdsResource): EncodedResource {
     const known = this.byIdentity.get(r.body);
     if (known && known.typeUrl === r.typeUrl) {
-      this.hits++;
+      this.identityHits++;
       return { name: r.name, hash: known.hash, bytes: known.bytes };
     }
     const split = splitRoutes(r, this.virtualHosts);
     const hash = split?.hash ?? contentHash(r.typeUrl, JSON.stringify(r.body));
-    let bytes = this.entries.get(hash);
-    if (bytes) {
-      this.hits++;
-      this.entries.delete(hash);
-      this.entries.set(hash, bytes);
-    } else {
-      this.misses++;
-      bytes = split ? split.encode() : encodeAny(r.typeUrl, r.body);
-      this.entries.set(hash, bytes);
-      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    }
+    const bytes = this.entries.getOrCreate(hash, () => (split ? split.encode() : encodeAny(r.typeUrl, r.body)));
     this.byIdentity.set(r.body, { typeUrl: r.typeUrl, hash, bytes });
     return { name: r.name, hash, bytes };
   }

@@ -1,4 +1,5 @@
 import { encodeMessage } from '@mizzen/xds-codec';
+import { BoundedLru } from './bounded-lru';
 
 const VIRTUAL_HOST = 'envoy.config.route.v3.VirtualHost';
 
@@ -15,24 +16,18 @@ export interface EncodedVirtualHost {
  * of them used to be ~110 ms of serial work before the first push. Bounded LRU.
  */
 export class VirtualHostCache {
-  private readonly entries = new Map<string, Uint8Array>();
-  hits = 0;
-  misses = 0;
+  private readonly entries: BoundedLru<string, Uint8Array>;
 
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(maxEntries = 20_000) {
+    this.entries = new BoundedLru(maxEntries);
+  }
+
+  get misses(): number {
+    return this.entries.misses;
+  }
 
   encode(vhost: unknown): EncodedVirtualHost {
     const json = JSON.stringify(vhost);
-    let bytes = this.entries.get(json);
-    if (bytes) {
-      this.hits++;
-      this.entries.delete(json);
-    } else {
-      this.misses++;
-      bytes = encodeMessage(VIRTUAL_HOST, vhost);
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    }
-    this.entries.set(json, bytes);
-    return { json, bytes };
+    return { json, bytes: this.entries.getOrCreate(json, () => encodeMessage(VIRTUAL_HOST, vhost)) };
   }
 }
