@@ -7,6 +7,8 @@ if [ "$component" = pilot ] && [ -z "${GLIBC_TUNABLES:-}" ]; then
   export GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=4194304
 fi
 case "$component" in
-  galley|pilot|citadel|proxy|meshctl) exec node "/mizzen/apps/$component/dist/main.js" "$@" ;;
+  # The proxy's Node flags (libs/contracts/src/proxy-runtime.ts: PROXY_NODE_ARGS).
+  proxy) exec node --max-semi-space-size=4 /mizzen/apps/proxy/dist/main.js "$@" ;;
+  galley|pilot|citadel|meshctl) exec node "/mizzen/apps/$component/dist/main.js" "$@" ;;
   *) echo "usage: entrypoint.sh galley|pilot|citadel|proxy|meshctl [flags]" >&2; exit 64 ;;
 esac

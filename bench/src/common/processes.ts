@@ -13,6 +13,8 @@ export interface NodeProcessOptions {
   readyLine: RegExp;
   readyTimeoutMs?: number;
   env?: Record<string, string>;
+  /** Node flags before the script (e.g. PROXY_NODE_ARGS). */
+  nodeArgs?: readonly string[];
   /** Preload the SIGWINCH profiler so {@link BenchProcess.profile} can record a window. */
   profilable?: boolean;
 }
@@ -60,7 +62,7 @@ export class BenchProcess {
 
 /** Starts a Node process (registered with `cleanup`) and waits for its ready line. */
 export async function startNodeProcess(cleanup: Cleanup, o: NodeProcessOptions): Promise<BenchProcess> {
-  const execArgs = o.profilable ? ['-r', benchDist('common', 'profiling', 'profile-on-signal.js')] : [];
+  const execArgs = [...(o.nodeArgs ?? []), ...(o.profilable ? ['-r', benchDist('common', 'profiling', 'profile-on-signal.js')] : [])];
   const proc = await spawnProcess(process.execPath, [...execArgs, o.script, ...o.args], {
     name: o.name,
     cwd: REPO,

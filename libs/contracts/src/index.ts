@@ -9,3 +9,4 @@ export * from './pilot-heartbeat';
 export * from './kv';
 export * from './citadel-sign';
 export * from './pilot-runtime';
+export * from './proxy-runtime';

@@ -11,8 +11,7 @@ import { LenFieldWriter } from './wire';
  * name, or two members of one oneof.
  */
 export function encodeAny(typeUrl: string, body: object): Buffer {
-  const value = encodeMessage(typeUrl, body);
-  return new LenFieldWriter().string(1, typeUrl).bytes(2, value).finish();
+  return wrapAny(typeUrl, encodeMessage(typeUrl, body));
 }
 
 /**
@@ -39,9 +38,17 @@ export function decodeAnyValue(typeUrl: string, value: Uint8Array): Record<strin
   return body;
 }
 
-/** Decodes an encoded google.protobuf.Any message. Throws if its type is not loaded. */
-export function decodeAny(bytes: Buffer | Uint8Array): { typeUrl: string; body: Record<string, unknown> } {
+/**
+ * Decodes an encoded google.protobuf.Any message; `encoded` is its value (a view into `bytes`).
+ * Throws if its type is not loaded.
+ */
+export function decodeAny(bytes: Buffer | Uint8Array): { typeUrl: string; body: Record<string, unknown>; encoded: Uint8Array } {
   const any = readAny(requireType('google.protobuf.Any').decode(bytes));
   if (!any.typeUrl) throw new XdsCodecError('Any without type_url', '');
-  return { typeUrl: any.typeUrl, body: decodeAnyValue(any.typeUrl, any.value) };
+  return { typeUrl: any.typeUrl, body: decodeAnyValue(any.typeUrl, any.value), encoded: any.value };
+}
+
+/** A google.protobuf.Any holding an already encoded message (`value`) of type `typeUrl`. */
+export function wrapAny(typeUrl: string, value: Uint8Array): Buffer {
+  return new LenFieldWriter().string(1, typeUrl).bytes(2, value).finish();
 }

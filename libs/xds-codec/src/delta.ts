@@ -3,7 +3,7 @@
  * https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol#incremental-xds
  */
 import { decodeMessage, toWire } from './convert';
-import { errorDetailFrom, resourceBody, type WireAny, type XdsErrorDetail, type XdsNode } from './discovery';
+import { errorDetailFrom, type ResourceIn, resourceBody, type WireAny, type XdsErrorDetail, type XdsNode } from './discovery';
 import { requireType } from './proto-root';
 import { LenFieldWriter } from './wire';
 
@@ -40,7 +40,7 @@ export interface DeltaResourceIn {
   name: string;
   version: string;
   aliases: string[];
-  resource?: { typeUrl: string; body: Record<string, unknown> };
+  resource?: ResourceIn;
   ttl?: { seconds: number; nanos?: number };
 }
 

@@ -129,7 +129,7 @@ describe('DiscoveryResponse', () => {
     const anyType = requireType('google.protobuf.Any');
     const alien = Buffer.from(anyType.encode(anyType.fromObject({ type_url: 'type.googleapis.com/io.example.Alien', value: Buffer.from([8, 1]) })).finish());
     const decoded = decodeDiscoveryResponse(encodeDiscoveryResponse({ versionInfo: '1', typeUrl: T.Cluster, nonce: 'n', resources: [alien] }));
-    expect(decoded.resources).toEqual([{ typeUrl: 'type.googleapis.com/io.example.Alien', body: { '@value': 'CAE=' } }]);
+    expect(decoded.resources).toEqual([{ typeUrl: 'type.googleapis.com/io.example.Alien', body: { '@value': 'CAE=' }, encoded: Buffer.from([8, 1]) }]);
     expect(() => decodeAny(alien)).toThrow(/not loaded/);
   });
 

@@ -47,8 +47,15 @@ export interface DiscoveryResponseIn {
   versionInfo: string;
   typeUrl: string;
   nonce: string;
-  resources: Array<{ typeUrl: string; body: Record<string, unknown> }>;
+  resources: ResourceIn[];
   controlPlane?: { identifier: string };
+}
+
+/** A decoded resource. `encoded` is its Any's value bytes as received (a view into the response). */
+export interface ResourceIn {
+  typeUrl: string;
+  body: Record<string, unknown>;
+  encoded?: Uint8Array;
 }
 
 const DISCOVERY_REQUEST = 'envoy.service.discovery.v3.DiscoveryRequest';
@@ -112,10 +119,10 @@ export type WireAny = unknown;
  * to NACK it rather than have its stream torn down by a deserialisation error): such a body is
  * { '@value': '<base64>' }.
  */
-export function resourceBody(a: WireAny): { typeUrl: string; body: Record<string, unknown> } {
+export function resourceBody(a: WireAny): ResourceIn {
   const { typeUrl, value } = readAny(a);
   const { ['@type']: _t, ...body } = anyFromWire(typeUrl, value);
-  return { typeUrl, body };
+  return { typeUrl, body, encoded: value };
 }
 
 export function decodeDiscoveryResponse(b: Buffer | Uint8Array): DiscoveryResponseIn {

@@ -3,7 +3,7 @@
  * @grpc/grpc-js-xds) and the ADS gRPC service binding. Takes and returns plain objects in
  * protobufjs form; @mizzen/xds-types gives them their types (apps cast at the boundary).
  */
-export { encodeAny, encodeAnyWithEncodedElements, decodeAny, decodeAnyValue } from './any';
+export { encodeAny, encodeAnyWithEncodedElements, decodeAny, decodeAnyValue, wrapAny } from './any';
 export { encodeMessage } from './convert';
 export {
   encodeDiscoveryRequest,
@@ -12,6 +12,7 @@ export {
   decodeDiscoveryResponse,
   type DiscoveryRequest,
   type DiscoveryResponseIn,
+  type ResourceIn,
   type DiscoveryResponseOut,
   type XdsNode,
   type XdsErrorDetail,

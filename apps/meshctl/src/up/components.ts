@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PILOT_ENV } from '@mizzen/contracts';
+import { PILOT_ENV, PROXY_NODE_ARGS } from '@mizzen/contracts';
 import type { GatewayWorkload } from './gateways';
 import type { PlannedWorkload } from './mesh-plan';
 import type { ProcessSpec } from './supervisor';
@@ -60,7 +60,7 @@ export function gatewaySpec(cp: ControlPlaneEndpoints, gw: GatewayWorkload, ip: 
   return {
     name: gw.name,
     command: process.execPath,
-    args: [app('proxy'), '--type', 'router', '--ip', ip, '--namespace', gw.namespace, '--workload', gw.name, '--service-account', gw.serviceAccount, '--labels', labels, ...meshAccess(cp, tokenFile)],
+    args: [...PROXY_NODE_ARGS, app('proxy'), '--type', 'router', '--ip', ip, '--namespace', gw.namespace, '--workload', gw.name, '--service-account', gw.serviceAccount, '--labels', labels, ...meshAccess(cp, tokenFile)],
     ready: /proxy ready/,
   };
 }
@@ -94,6 +94,7 @@ export function sidecarSpec(w: PlannedWorkload, cp: ControlPlaneEndpoints, token
     name: `${w.name}-sidecar`,
     command: process.execPath,
     args: [
+      ...PROXY_NODE_ARGS,
       app('proxy'),
       '--type', 'sidecar',
       '--ip', w.ip,

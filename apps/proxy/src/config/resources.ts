@@ -21,11 +21,12 @@ export const routeResource: ResourceTranslator<xds.RouteConfiguration, RouteConf
 export const clusterResource: ResourceTranslator<xds.Cluster, ClusterConfig> = { ...clusterType, translate: cluster };
 export const endpointResource: ResourceTranslator<xds.ClusterLoadAssignment, EndpointAssignment> = { ...clusterLoadAssignmentType, translate: (b, i) => loadAssignment(b, '', i) };
 
-/** A translated resource with the body it came from (for config_dump). */
+/** A translated resource with the body it came from and, when received, its encoded bytes (for config_dump). */
 export interface Translated<B, T> {
   name: string;
   value: T;
   body: B;
+  encoded?: Uint8Array;
 }
 
 export interface TranslatedResponse<B, T> {
@@ -54,7 +55,7 @@ export function translateResponse<B, T>(t: ResourceTranslator<B, T>, res: Discov
     const issues = new Issues();
     const value = t.translate(body, issues);
     if (issues.errors.length || value === undefined) errors.push(`${t.shortName} ${JSON.stringify(name)}: ${formatIssues(issues.errors) || 'invalid'}`);
-    else resources.set(name, { name, value, body });
+    else resources.set(name, { name, value, body, encoded: r.encoded });
     if (issues.warnings.length) warnings.push(`${t.shortName} ${JSON.stringify(name)}: ${formatIssues(issues.warnings)}`);
   });
   return errors.length ? { ok: false, error: errors.join('\n') } : { ok: true, value: { resources, warnings } };

@@ -1,12 +1,25 @@
-import { deepEqual } from '../util/deep-equal';
+import { decodeAnyValue, encodeMessage } from '@mizzen/xds-codec';
 
-export interface SnapshotEntry {
-  name: string;
-  /** The resource body as received (protobufjs object form). */
-  body: unknown;
-  /** Version of the response in which this resource last changed. */
-  version: string;
-  lastUpdated: Date;
+/**
+ * One ACKed resource. It keeps the resource's encoded bytes, not its decoded body: a 1000-service
+ * mesh's decoded CDS/EDS/RDS bodies held ~7 MB of heap in every sidecar, the bytes ~1.5 MB; the
+ * body is decoded again only when `/config_dump` or a new worker asks for it.
+ */
+export class SnapshotEntry {
+  constructor(
+    readonly name: string,
+    readonly typeUrl: string,
+    /** The resource message as protobuf bytes (an Any's value). */
+    readonly encoded: Buffer,
+    /** Version of the response in which this resource last changed. */
+    readonly version: string,
+    readonly lastUpdated: Date,
+  ) {}
+
+  /** The resource body (protobufjs object form, as the handlers received it). */
+  get body(): Record<string, unknown> {
+    return decodeAnyValue(this.typeUrl, this.encoded);
+  }
 }
 
 export interface TypeSnapshot {
@@ -14,6 +27,13 @@ export interface TypeSnapshot {
   version: string;
   lastUpdated?: Date;
   resources: Map<string, SnapshotEntry>;
+}
+
+/** A resource as the handlers give it: its body, and its bytes when it came off the wire. */
+export interface RecordedResource {
+  name: string;
+  body: unknown;
+  encoded?: Uint8Array;
 }
 
 /**
@@ -31,14 +51,17 @@ export class ConfigSnapshot {
 
   /**
    * Records an ACKed response. `complete` (LDS/CDS) replaces the set; otherwise (RDS/EDS) only the
-   * resources given change.
+   * resources given change. A resource keeps its version and time while its bytes are unchanged
+   * (Pilot encodes the same content to the same bytes); received bytes are copied, so the
+   * response buffer they point into is not kept alive.
    */
-  record(typeUrl: string, version: string, resources: Iterable<{ name: string; body: unknown }>, complete: boolean, now = new Date()): void {
+  record(typeUrl: string, version: string, resources: Iterable<RecordedResource>, complete: boolean, now = new Date()): void {
     const t = this.get(typeUrl);
     const next = complete ? new Map<string, SnapshotEntry>() : t.resources;
-    for (const { name, body } of resources) {
-      const prev = t.resources.get(name);
-      next.set(name, prev && deepEqual(prev.body, body) ? prev : { name, body, version, lastUpdated: now });
+    for (const r of resources) {
+      const encoded = r.encoded ? Buffer.from(r.encoded) : Buffer.from(encodeMessage(typeUrl, r.body));
+      const prev = t.resources.get(r.name);
+      next.set(r.name, prev?.encoded.equals(encoded) ? prev : new SnapshotEntry(r.name, typeUrl, encoded, version, now));
     }
     t.resources = next;
     t.version = version;

@@ -1,4 +1,4 @@
-import { type DiscoveryResponseIn, decodeAny, encodeAny } from '@mizzen/xds-codec';
+import { type DiscoveryResponseIn, type ResourceIn, decodeAny, encodeAny, wrapAny } from '@mizzen/xds-codec';
 import { TypeUrl } from '@mizzen/xds-types';
 import type { ProxyRuntime } from '../runtime';
 import type { XdsMessage } from './ipc-messages';
@@ -11,14 +11,17 @@ const REPLAY_ORDER: ReadonlyArray<{ typeUrl: string; wildcard: boolean }> = [
   { typeUrl: TypeUrl.RouteConfiguration, wildcard: false },
 ];
 
-/** An applied response as an IPC message: each resource re-encoded as an `Any`, base64. */
+/** A resource as an encoded `Any`: its received bytes when it has them, else re-encoded. */
+const anyOf = (r: ResourceIn): Buffer => (r.encoded ? wrapAny(r.typeUrl, r.encoded) : encodeAny(r.typeUrl, r.body));
+
+/** An applied response as an IPC message: each resource as an encoded `Any`, base64. */
 export function xdsMessage(res: DiscoveryResponseIn, subscribed: ReadonlySet<string> | 'wildcard'): XdsMessage {
   return {
     t: 'xds',
     typeUrl: res.typeUrl,
     versionInfo: res.versionInfo,
     subscribed: subscribed === 'wildcard' ? 'wildcard' : [...subscribed].sort(),
-    resources: res.resources.map((r) => encodeAny(r.typeUrl, r.body).toString('base64')),
+    resources: res.resources.map((r) => anyOf(r).toString('base64')),
   };
 }
 
@@ -32,8 +35,8 @@ export function snapshotMessages(rt: ProxyRuntime): XdsMessage[] {
     const t = rt.snapshot.get(typeUrl);
     if (!t.lastUpdated) continue;
     const entries = [...t.resources.values()];
-    const res: DiscoveryResponseIn = { versionInfo: t.version, typeUrl, nonce: '', resources: entries.map((e) => ({ typeUrl, body: e.body as Record<string, unknown> })) };
-    out.push(xdsMessage(res, wildcard ? 'wildcard' : new Set(entries.map((e) => e.name))));
+    const subscribed = wildcard ? 'wildcard' : entries.map((e) => e.name).sort();
+    out.push({ t: 'xds', typeUrl, versionInfo: t.version, subscribed, resources: entries.map((e) => wrapAny(typeUrl, e.encoded).toString('base64')) });
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { PROXY_NODE_ARGS } from '@mizzen/contracts';
 import type { Cleanup } from '../../common/cleanup';
 import { startNginx } from '../../common/nginx';
 import { appMain } from '../../common/paths';
@@ -53,6 +54,7 @@ export async function setupWorkers(env: OverheadEnv, cleanup: Cleanup): Promise<
   const proxy = await startNodeProcess(cleanup, {
     name: 'sidecar-client-2w',
     script: appMain('proxy'),
+    nodeArgs: PROXY_NODE_ARGS,
     args: ['--type', 'sidecar', '--ip', WORKER_ADDR.proxy, '--namespace', 'default', '--pilot', env.cp.pilotTarget, '--access-log', 'off', '--workload', 'bench-client-2w', '--labels', 'app=bench-client,version=v2w', '--concurrency', String(WORKERS)],
     readyLine: /proxy ready/,
     readyTimeoutMs: 60_000,

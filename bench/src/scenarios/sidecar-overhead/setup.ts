@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CitadelToken } from '@mizzen/contracts';
+import { CitadelToken, PROXY_NODE_ARGS } from '@mizzen/contracts';
 import { freePort, waitFor } from '@mizzen/testkit';
 import type { Cleanup } from '../../common/cleanup';
 import { startNginx, type Nginx } from '../../common/nginx';
@@ -153,6 +153,7 @@ export async function setupOverhead(s: BenchSettings, cleanup: Cleanup): Promise
     startNodeProcess(cleanup, {
       name,
       script: appMain('proxy'),
+      nodeArgs: PROXY_NODE_ARGS,
       args: ['--type', 'sidecar', '--ip', ip, '--namespace', namespace, '--pilot', cp.pilotTarget, '--access-log', 'off', ...extra],
       readyLine: /proxy ready/,
       readyTimeoutMs: 60_000,
