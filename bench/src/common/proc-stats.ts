@@ -53,6 +53,20 @@ export const rssMb = (pid: number): number => statusKb(pid, 'VmRSS') / 1024;
 /** Peak resident set size since the process started (VmHWM), in MB. */
 export const peakRssMb = (pid: number): number => statusKb(pid, 'VmHWM') / 1024;
 
+/**
+ * Private (unshared) resident memory in MB: smaps_rollup's Private_Clean + Private_Dirty, i.e. RSS
+ * without pages shared with other processes (the node executable's text, shared libraries).
+ */
+export function privateMb(pid: number): number {
+  try {
+    const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(rollup)?.[1] ?? NaN);
+    return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Direct and indirect children of `pid` (scans /proc: no CONFIG_PROC_CHILDREN needed). */
 export function descendants(pid: number): number[] {
   const parentOf = new Map<number, number>();
@@ -96,6 +110,10 @@ export class ProcessGroup {
 
   peakRssMb(): number {
     return this.pids.reduce((s, p) => s + peakRssMb(p), 0);
+  }
+
+  privateMb(): number {
+    return this.pids.reduce((s, p) => s + privateMb(p), 0);
   }
 }
 

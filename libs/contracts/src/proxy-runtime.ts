@@ -1,10 +1,13 @@
 /**
  * The Node flags every launcher starts the proxy with (the container entrypoint, `meshctl up`, the
- * bench); its worker processes inherit them (cluster.fork passes process.execArgv).
- * `--max-semi-space-size` (MB) caps V8's young generation. With Node's 64-bit default (16 MB per
- * semi-space) a sidecar's young generation grows to 32 MB while it decodes a 1000-service config
- * and stays committed when idle; capped at 4 MB, that sidecar's idle RSS went from ~140 MB to
- * ~100 MB. A request's garbage dies young, so the extra scavenges cost little (bench/analysis.md).
- * https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-megabytes
+ * bench); its worker processes inherit them (cluster.fork passes process.execArgv). Measured on a
+ * sidecar idle with a 1000-service config (bench/analysis.md, "Idle RSS"):
+ * - `--max-semi-space-size=4` (MB) caps V8's young generation. With Node's 64-bit default (16 MB
+ *   per semi-space) it grows to 32 MB while the sidecar decodes its config and stays committed
+ *   when idle: ~40 MB of RSS. A request's garbage dies young, so the extra scavenges cost little.
+ * - `--v8-pool-size=1`: one V8 background thread instead of four (its stack and malloc arena):
+ *   ~4 MB. GC still marks and scavenges on two threads (the main one and this one).
+ * https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-megabytes,
+ * https://nodejs.org/api/cli.html#--v8-pool-sizenum
  */
-export const PROXY_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4'];
+export const PROXY_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4', '--v8-pool-size=1'];

@@ -43,6 +43,8 @@ export interface OverheadRaw {
   fillerServices: number;
   samples: Sample[];
   idleRssMb: Record<string, number>;
+  /** Idle private memory (RSS without shared pages such as the node executable); absent in older results. */
+  idlePrivateMb?: Record<string, number>;
   /** CPU seconds per second while idle (xDS, stats and timers with no traffic). */
   idleCpu: Record<string, number>;
   peakRssMb: Record<string, number>;
@@ -91,13 +93,15 @@ export async function runOverhead(s: BenchSettings, env: OverheadEnv, cleanup: C
   const idleMeters = idleGroups.map((g) => ({ name: g.name, m: cpuMeter(g) }));
   await sleep(3000);
   const idleCpu = Object.fromEntries(idleMeters.map(({ name, m }) => [name, m.stop() / 3]));
-  const idleRssMb = {
-    'sidecar-client': env.clientSidecar.group().rssMb(),
-    'sidecar-server': env.serverSidecar.group().rssMb(),
-    'sidecar-client-mtls': env.clientSidecarMtls.group().rssMb(),
-    'sidecar-server-mtls': env.serverSidecarMtls.group().rssMb(),
-    ...(env.nginxProxy ? { 'nginx-proxy': env.nginxProxy.group().rssMb() } : {}),
+  const idleGroupsByName: Record<string, ProcessGroup> = {
+    'sidecar-client': env.clientSidecar.group(),
+    'sidecar-server': env.serverSidecar.group(),
+    'sidecar-client-mtls': env.clientSidecarMtls.group(),
+    'sidecar-server-mtls': env.serverSidecarMtls.group(),
+    ...(env.nginxProxy ? { 'nginx-proxy': env.nginxProxy.group() } : {}),
   };
+  const idleRssMb = Object.fromEntries(Object.entries(idleGroupsByName).map(([n, g]) => [n, g.rssMb()]));
+  const idlePrivateMb = Object.fromEntries(Object.entries(idleGroupsByName).map(([n, g]) => [n, g.privateMb()]));
 
   s.log(`  warm-up: ${plan.length} paths x ${d.warmupS} s`);
   for (const { t } of plan) await saturate(load, t, d.warmupS).catch(() => undefined);
@@ -127,7 +131,7 @@ export async function runOverhead(s: BenchSettings, env: OverheadEnv, cleanup: C
     'sidecar-server-mtls': env.serverSidecarMtls.group().peakRssMb(),
     ...(env.nginxProxy ? { 'nginx-proxy': env.nginxProxy.group().peakRssMb() } : {}),
   };
-  return { durations: d, rounds: s.rounds, fillerServices: env.fillerServices, samples, idleRssMb, idleCpu, peakRssMb, h2Measured: env.h2Kinds.map((k) => H2_LABEL[k]), profiles, notes: env.notes };
+  return { durations: d, rounds: s.rounds, fillerServices: env.fillerServices, samples, idleRssMb, idlePrivateMb, idleCpu, peakRssMb, h2Measured: env.h2Kinds.map((k) => H2_LABEL[k]), profiles, notes: env.notes };
 }
 
 /** Saturation: wrk for HTTP/1.1; the bench's closed loop for HTTP/2 and gRPC (wrk speaks neither). */
