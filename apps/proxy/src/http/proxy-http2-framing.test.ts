@@ -17,6 +17,8 @@ const grpcMessage = (text: string): Buffer => Buffer.concat([Buffer.from([0, 0, 
 
 /** Released by the test once the client has the response headers (see '/gated'). */
 let openGate: () => void = () => undefined;
+/** The upstream stream id of the last '/upload' request. */
+let uploadStreamId = 0;
 
 /** The h2c upstream: one response shape per path. */
 function respond(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
@@ -43,6 +45,16 @@ function respond(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHea
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       trailersThenEnd({ 'grpc-status': '3', 'grpc-message': 'bad%20argument' });
       return void stream.end(grpcMessage('reply'));
+    case '/upload': {
+      uploadStreamId = stream.id ?? 0;
+      let n = 0;
+      stream.on('data', (c: Buffer) => (n += c.length));
+      stream.on('end', () => {
+        stream.respond({ ':status': 200 });
+        stream.end(String(n));
+      });
+      return;
+    }
     case '/grpc-trailers-only':
       return void stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '5', 'grpc-message': 'no such thing' }, { endStream: true });
     default:
@@ -113,6 +125,14 @@ describe('HTTP/2 downstream framing: END_STREAM, trailers and the compat behavio
     const late = await tapped('/late-trailers');
     expect(late.res.body).toBe('part-rest');
     expect(late.res.trailers).toMatchObject({ 'x-checksum': 'late' });
+  });
+
+  it('forwards a request body that arrived whole with END_STREAM on its last DATA frame upstream', async () => {
+    const s = await h2Connect(`http://${IP}:${PORT}`);
+    const res = await h2Request(s, { ':method': 'POST', ':path': '/upload', ':authority': AUTHORITY }, Buffer.alloc(1000, 'u'));
+    expect(res.body).toBe('1000');
+    expect(shape(upstream.frames, uploadStreamId)).toEqual(['HEADERS', 'DATA+END_STREAM']);
+    s.close();
   });
 
   it('gRPC: HEADERS, DATA, then trailers (grpc-status, grpc-message) with END_STREAM', async () => {
