@@ -36,6 +36,11 @@ export async function sendH2Attempt(pool: H2ClientPool, a: AttemptRequest): Prom
   stream.once('close', () => a.signal.off('abort', cancel));
   if (a.body) {
     a.body.on('error', cancel);
+    // Corked for the rest of this event-loop turn: a body that ends by then reaches the stream as
+    // one writev with `end` in the same tick, and node sets END_STREAM on its last DATA frame
+    // rather than sending an empty DATA frame from a later write.
+    stream.cork();
+    setImmediate(() => stream.uncork());
     a.body.pipe(stream);
   }
   const trailers: RawHeaders = {};

@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpConnectionManagerConfig } from '../config/model/listeners';
 import { h2Connect, h2Request } from '../testing/h2';
+import type { H2DownstreamRequest } from '../h2/downstream-request';
 import type { ConnectionManager, ListenerContext } from './connection-manager';
 import type { DownstreamStream } from './downstream';
 import { DownstreamCodec } from './downstream-codec';
@@ -21,11 +22,13 @@ const ctx = {
 function echoLength(sessions: http2.Http2Session[]): ConnectionManager {
   return {
     handle: (_ctx: ListenerContext, d: DownstreamStream) => {
-      const stream = (d.req as http2.Http2ServerRequest).stream;
+      const stream = (d.req as H2DownstreamRequest).stream;
       if (stream.session) sessions.push(stream.session);
-      let n = 0;
-      d.req.on('data', (c: Buffer) => (n += c.length));
-      d.req.on('end', () => d.res.end(String(n)));
+      void (async () => {
+        let n = 0;
+        for await (const c of d.req) n += c.length;
+        d.res.end(String(n));
+      })();
     },
   } as unknown as ConnectionManager;
 }

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
+import { H2DownstreamRequest } from '../h2/downstream-request';
+import { H2DownstreamResponse } from '../h2/downstream-response';
 import type { ConnectionInfo, ServedConnection } from '../net/connection';
 import type { ConnectionManager, ListenerContext } from './connection-manager';
 import { type DownstreamConnection, http1HasBody } from './downstream';
@@ -8,8 +10,8 @@ import { sniffPreface } from './preface';
 
 /**
  * The HTTP codecs of one HttpConnectionManager filter chain: node's HTTP/1.1 server and HTTP/2
- * server (compatibility API), neither listening; the listener hands them accepted (and possibly
- * TLS-terminated) connections. Codec AUTO picks HTTP/2 for ALPN `h2` or the h2c preface, else
+ * server (core stream API: h2/downstream-response.ts), neither listening; the listener hands them
+ * accepted (and possibly TLS-terminated) connections. Codec AUTO picks HTTP/2 for ALPN `h2` or the h2c preface, else
  * HTTP/1.1; HTTP1 / HTTP2 force one. Both feed the same connection manager.
  * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/http_connection_management
  */
@@ -36,7 +38,8 @@ export class DownstreamCodec {
     // node checks request/headers timeouts from an interval it starts on `listening`.
     this.h1.emit('listening');
     const settings: http2.Settings = { maxConcurrentStreams: hcm.http2.maxConcurrentStreams, initialWindowSize: hcm.http2.initialStreamWindowSize };
-    this.h2 = http2.createServer({ settings }, (req, res) => this.onHttp2(req, res));
+    this.h2 = http2.createServer({ settings });
+    this.h2.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => this.onHttp2(stream, headers));
     this.h2.on('session', (s: http2.ServerHttp2Session) => this.onSession(s));
     this.h2.on('sessionError', () => undefined);
     this.applyTimeouts();
@@ -136,10 +139,23 @@ export class DownstreamCodec {
     this.cm.handle(this.ctx, { conn, req, res, hasBody: false });
   }
 
-  private onHttp2(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void {
-    const conn = this.conns.get(req.stream.session ?? {});
-    if (!conn) return void res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-    this.cm.handle(this.ctx, { conn, req, res, hasBody: !req.stream.endAfterHeaders });
+  /**
+   * One HTTP/2 stream. CONNECT gets 405 and an Expect other than 100-continue 417, and
+   * 100-continue is answered at once, as node's compatibility API did before a request handler.
+   */
+  private onHttp2(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    // A reset surfaces as the response's `close`; node would otherwise throw the stream's error.
+    stream.on('error', () => undefined);
+    const conn = this.conns.get(stream.session ?? {});
+    if (!conn) return void stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    const res = new H2DownstreamResponse(stream);
+    const expect = headers.expect;
+    if (headers[':method'] === 'CONNECT' || (expect !== undefined && expect !== '100-continue')) {
+      res.statusCode = headers[':method'] === 'CONNECT' ? 405 : 417;
+      return void res.end();
+    }
+    if (expect !== undefined) stream.additionalHeaders({ ':status': 100 });
+    this.cm.handle(this.ctx, { conn, req: new H2DownstreamRequest(stream, headers), res, hasBody: !stream.endAfterHeaders });
   }
 
   /** Stops the HTTP/1.1 timeout checker; connections are closed by the listener. */

@@ -1,26 +1,32 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Readable, Writable } from 'node:stream';
 import type { ConnectionInfo } from '../net/connection';
 
 /**
- * What the connection manager uses of a downstream request: node's HTTP/1.1 IncomingMessage and
- * the HTTP/2 compatibility API's Http2ServerRequest both fit.
+ * What the connection manager uses of a downstream request, the body read by iterating it: node's
+ * HTTP/1.1 IncomingMessage and H2DownstreamRequest (h2/downstream-request.ts) both fit.
  */
-export interface DownstreamRequest extends Readable {
+export interface DownstreamRequest extends AsyncIterable<Buffer> {
   readonly headers: IncomingHttpHeaders;
   readonly method?: string;
   readonly url?: string;
   readonly httpVersion: string;
 }
 
-/** What the proxy uses of a downstream response: ServerResponse and Http2ServerResponse both fit. */
-export interface DownstreamResponse extends Writable {
+/**
+ * What the proxy uses of a downstream response, a sink the upstream body is piped into: node's
+ * ServerResponse and H2DownstreamResponse (h2/downstream-response.ts) both fit. Emits `finish`
+ * once the response is complete and `close` when the stream is gone.
+ */
+export interface DownstreamResponse extends NodeJS.WritableStream {
   readonly headersSent: boolean;
+  readonly writableFinished: boolean;
   statusCode: number;
   writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
   setHeader(name: string, value: number | string | readonly string[]): unknown;
   getHeader(name: string): number | string | string[] | undefined;
   addTrailers(trailers: OutgoingHttpHeaders): void;
+  /** Resets the stream (HTTP/2) or closes the connection (HTTP/1.1). */
+  destroy(error?: Error): void;
 }
 
 /** The downstream connection a request arrived on. */

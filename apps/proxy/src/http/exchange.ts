@@ -65,7 +65,8 @@ export function localReply(x: Exchange, status: number, body: string, extra: Hea
   headers['content-length'] = String(buf.length);
   writeHead(x, status, headers);
   x.info.bytesSent += buf.length;
-  x.res.end(x.req.method === 'HEAD' ? undefined : buf);
+  if (x.req.method === 'HEAD') x.res.end();
+  else x.res.end(buf);
 }
 
 function grpcLocalReply(x: Exchange, headers: HeaderMap): void {

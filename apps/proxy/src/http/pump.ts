@@ -1,4 +1,7 @@
-import type { Writable, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+
+/** Where pump writes: a Writable, or a response object shaped like one. */
+export type Sink = NodeJS.WritableStream & { destroy(error?: Error): void };
 
 /**
  * Pipes `src` into `dst` with backpressure and resolves when `dst` has finished; rejects (and
@@ -6,7 +9,7 @@ import type { Writable, Readable } from 'node:stream';
  * ended, just before `dst` is ended (to add trailers). A lighter stand-in for stream.pipeline,
  * which allocates an AbortController (and an AbortError) per call.
  */
-export function pump(src: Readable, dst: Writable, beforeEnd?: () => void): Promise<void> {
+export function pump(src: Readable, dst: Sink, beforeEnd?: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const cleanup = (): void => {
       src.off('error', onError);
