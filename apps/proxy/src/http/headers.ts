@@ -12,12 +12,14 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 /** Copies headers without hop-by-hop ones and HTTP/2 pseudo-headers; `undefined` values are dropped. */
 export function forwardableHeaders(input: Readonly<Record<string, string | string[] | number | undefined>>): HeaderMap {
-  const named = new Set<string>();
+  // Per request on every hop: a for-in loop, and a Set only when `Connection` names headers.
   const conn = input.connection;
-  if (typeof conn === 'string') for (const n of conn.split(',')) named.add(n.trim().toLowerCase());
+  const named = typeof conn === 'string' && conn.includes(',') ? new Set(conn.split(',').map((n) => n.trim().toLowerCase())) : undefined;
+  const single = typeof conn === 'string' && !named ? conn.trim().toLowerCase() : undefined;
   const out: HeaderMap = {};
-  for (const [k, v] of Object.entries(input)) {
-    if (v === undefined || HOP_BY_HOP.has(k) || named.has(k) || k.startsWith(':')) continue;
+  for (const k in input) {
+    const v = input[k];
+    if (v === undefined || HOP_BY_HOP.has(k) || k === single || named?.has(k) || k.charCodeAt(0) === 58 /* ':' */) continue;
     out[k] = typeof v === 'number' ? String(v) : v;
   }
   const te = input.te;
