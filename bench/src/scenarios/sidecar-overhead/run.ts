@@ -12,6 +12,15 @@ const IDLE_SETTLE_MS = 10_000;
 
 export const FIXED_RATE = 1000;
 export const FIXED_CONNECTIONS = 4;
+/**
+ * An unmeasured run at the fixed rate right before each measured one. A path's sidecars sit idle
+ * while the other paths run (the mTLS pair 30-70 s). A Node process that goes quiet after
+ * a burst that grew its heap gets V8's memory reducer: memory-reducing full GCs (seen 8-60 s into
+ * the idle period) that drop the maps and bytecode the request path's optimised code depends on,
+ * so the next ~1-2 s of traffic run unoptimised and re-optimise at several times the usual CPU per
+ * request. The measured window is meant to be the path's steady state, not that re-warm.
+ */
+export const FIXED_WARMUP_MS = 1000;
 export const SATURATION_CONNECTIONS = 32;
 /** HTTP/2 and gRPC saturation: the bench's closed loop, 32 streams over 4 connections. */
 export const H2_SATURATION = { connections: 4, concurrency: 32 };
@@ -74,6 +83,20 @@ async function metered<T>(gs: ProcessGroup[], fn: () => Promise<T>, requests: (r
   return { result, cpuPer1000 };
 }
 
+/** The load generator's constant-rate side (a fake in tests). */
+export type RateRunner = Pick<LoadGenerator, 'run'>;
+
+/**
+ * One fixed-rate sample of a path: {@link FIXED_WARMUP_MS} unmeasured at the same rate and
+ * connections (its failure is left to the measured run to report), then `durationMs` metered.
+ */
+export async function fixedRateSample(load: RateRunner, gs: ProcessGroup[], t: Target, durationMs: number): Promise<ConstantRateResult & { cpuPer1000: CpuPer1000 }> {
+  const spec = (ms: number) => ({ ...t, rate: FIXED_RATE, connections: FIXED_CONNECTIONS, durationMs: ms });
+  await load.run(spec(FIXED_WARMUP_MS)).catch(() => undefined);
+  const fixed = await metered(gs, () => load.run(spec(durationMs)), (r) => r.completed);
+  return { ...fixed.result, cpuPer1000: fixed.cpuPer1000 };
+}
+
 export const configsOf = (env: OverheadEnv): ConfigName[] => CONFIGS.filter((c) => c !== 'nginx' || !!env.nginxProxy);
 
 /**
@@ -116,8 +139,7 @@ export async function runOverhead(s: BenchSettings, env: OverheadEnv, cleanup: C
     for (const { upstream, t } of plan) {
       const sample: Sample = { round, upstream, config: t.config };
       try {
-        const fixed = await metered(gs, () => load.run({ ...t, rate: FIXED_RATE, connections: FIXED_CONNECTIONS, durationMs: d.fixedS * 1000 }), (r) => r.completed);
-        sample.fixed = { ...fixed.result, cpuPer1000: fixed.cpuPer1000 };
+        sample.fixed = await fixedRateSample(load, gs, t, d.fixedS * 1000);
         const sat = await metered(gs, () => saturate(load, t, d.saturationS), (r) => r.requests);
         sample.saturation = { ...sat.result, cpuPer1000: sat.cpuPer1000 };
       } catch (e) {
