@@ -8,7 +8,7 @@ import type { BenchSettings } from '../scenario';
 import { CONFIGS, type ConfigName, H2, type OverheadEnv, type Target, h2Targets, targets } from './setup';
 
 /** How long the sidecars sit without traffic before the idle CPU and memory are measured. */
-const IDLE_SETTLE_MS = 10_000;
+const IDLE_SETTLE_MS = 20_000;
 
 export const FIXED_RATE = 1000;
 export const FIXED_CONNECTIONS = 4;
@@ -114,8 +114,9 @@ export async function runOverhead(s: BenchSettings, env: OverheadEnv, cleanup: C
     ...env.h2Kinds.flatMap((k) => h2Targets(k).map((t) => ({ upstream: H2_LABEL[k], t }))),
   ];
 
-  // Idle means settled: V8's memory reducer collects the garbage of the initial config ~8 s after
-  // the last allocation burst (a 1000-service sidecar: ~117 MB RSS before, ~91 MB after).
+  // Idle means settled: V8's memory reducer collects the garbage of the initial config once the
+  // allocation rate has been low for a while (8-16 s in probes, sometimes later; a 1000-service
+  // sidecar: ~117 MB RSS before, ~91 MB after).
   await sleep(IDLE_SETTLE_MS);
   const idleGroups = [env.clientSidecar.group(), env.serverSidecar.group(), ...(env.nginxProxy ? [env.nginxProxy.group()] : [])];
   const idleMeters = idleGroups.map((g) => ({ name: g.name, m: cpuMeter(g) }));
