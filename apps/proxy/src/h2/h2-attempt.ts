@@ -1,5 +1,6 @@
 import http2 from 'node:http2';
 import type { HeaderMap } from '../http/headers';
+import { readableBody } from '../http/response-body';
 import { type AttemptRequest, type AttemptResult, type RawHeaders, classifyError } from '../http/upstream-response';
 import type { H2ClientPool } from './h2-client-pool';
 
@@ -57,7 +58,7 @@ export async function sendH2Attempt(pool: H2ClientPool, a: AttemptRequest): Prom
           stream.once('close', () => done());
           stream.resume();
         });
-      resolve({ kind: 'response', data: { statusCode: Number(headers[':status'] ?? 0), headers, body: stream, trailers, headersOnly, dump } });
+      resolve({ kind: 'response', data: { statusCode: Number(headers[':status'] ?? 0), headers, body: readableBody(stream), trailers, headersOnly, dump } });
     });
   });
 }

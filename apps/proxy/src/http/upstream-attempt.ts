@@ -1,21 +1,15 @@
 import type { Dispatcher } from 'undici';
 import { sendH2Attempt } from '../h2/h2-attempt';
+import { Http1Exchange } from './http1-exchange';
 import { type AttemptRequest, type AttemptResult, classifyError } from './upstream-response';
 
 export { type AttemptRequest, type AttemptResult, type UpstreamResponse, classifyError } from './upstream-response';
 
-/** HTTP/1.1 over the host's undici keep-alive pool. */
+/** HTTP/1.1 over the host's undici keep-alive pool, the body relayed without a Readable. */
 async function sendHttp1Attempt(a: AttemptRequest): Promise<AttemptResult> {
   try {
-    const data = await a.host.poolFor(a.downstream).request({
-      method: a.method as Dispatcher.HttpMethod,
-      path: a.path,
-      headers: a.headers,
-      body: a.body,
-      signal: a.signal,
-    });
-    const body = data.body;
-    return { kind: 'response', data: { statusCode: data.statusCode, headers: data.headers, body, trailers: data.trailers, headersOnly: false, dump: () => body.dump() } };
+    const data = await new Http1Exchange(a.signal).send(a.host.poolFor(a.downstream), { method: a.method as Dispatcher.HttpMethod, path: a.path, headers: a.headers, body: a.body });
+    return { kind: 'response', data };
   } catch (err) {
     return classifyError(err, a.aborted());
   }

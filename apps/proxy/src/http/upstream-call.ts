@@ -4,7 +4,6 @@ import type { UpstreamCluster, UpstreamHost } from '../upstream';
 import { Cancellation, abortEmitter, delay } from '../util/cancellation';
 import { type Exchange, localReply, respondHeadersOnly, writeHead } from './exchange';
 import { applyMutations, forwardableHeaders } from './headers';
-import { pump } from './pump';
 import type { ReplayableBody } from './replayable-body';
 import { type AttemptOutcome, backoffMs, wouldRetry } from './retry';
 import type { ResponseFlag } from './stream-info';
@@ -250,14 +249,13 @@ export class UpstreamCall {
     // A gRPC trailers-only reply stays one HEADERS frame with END_STREAM.
     if (data.headersOnly) return respondHeadersOnly(this.x, data.statusCode, headers);
     writeHead(this.x, data.statusCode, headers);
-    data.body.on('data', (c: Buffer) => (info.bytesSent += c.length));
     // Trailers (gRPC status) follow the body; HTTP/1.1 sends them only on a chunked response.
     const trailers = (): void => {
       const t = forwardableHeaders(data.trailers);
       if (Object.keys(t).length) this.x.res.addTrailers(t);
     };
     try {
-      await pump(data.body, this.x.res, trailers);
+      await data.body.relay(this.x.res, (c) => (info.bytesSent += c.length), trailers);
     } catch {
       if (this.global.cancelled) info.flags.add('UT');
       else if (this.x.downstreamGone.cancelled) info.flags.add('DC');

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
+import type { ResponseBody } from './response-body';
 import type { ConnectionInfo } from '../net/connection';
 import type { UpstreamHost } from '../upstream';
 import type { HeaderMap } from './headers';
@@ -11,7 +12,7 @@ export interface UpstreamResponse {
   statusCode: number;
   headers: RawHeaders;
   /** The body, unread. */
-  body: Readable;
+  body: ResponseBody;
   /** Trailers (gRPC status); filled by the time `body` ends. */
   trailers: RawHeaders;
   /** The response ended with its headers (HTTP/2 END_STREAM on HEADERS: a gRPC trailers-only reply). */
