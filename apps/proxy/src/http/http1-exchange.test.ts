@@ -111,10 +111,12 @@ describe('Http1Exchange (undici dispatch, body relayed without a Readable)', () 
     expect((await relayedBody((await send('/next')).body)).text).toBe('hello /next');
   });
 
-  it('parseRawHeaders lower-cases names, merges repeats, and keeps __proto__ as a plain header', () => {
+  it('parseRawHeaders lower-cases names, merges repeats, and keeps __proto__ and inherited names as plain headers', () => {
     const h = parseRawHeaders([Buffer.from('X-A'), Buffer.from('1'), Buffer.from('x-a'), Buffer.from('2'), Buffer.from('__proto__'), Buffer.from('p')]);
     expect(h['x-a']).toEqual(['1', '2']);
     expect(Object.getOwnPropertyDescriptor(h, '__proto__')?.value).toBe('p');
     expect(Object.getPrototypeOf(h)).toBe(Object.prototype);
+    // A name that an object inherits is still a header of its own.
+    expect(parseRawHeaders(['Constructor', 'c'])).toEqual({ constructor: 'c' });
   });
 });

@@ -8,11 +8,17 @@ import type { RawHeaders, UpstreamResponse } from './upstream-response';
 export function parseRawHeaders(raw: ReadonlyArray<Buffer | string | string[]> | null | undefined, into: RawHeaders = {}): RawHeaders {
   if (!raw) return into;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const key = String(raw[i]).toLowerCase();
+    const k = raw[i];
+    const key = (typeof k === 'string' ? k : Array.isArray(k) ? k.join('') : k.toString('latin1')).toLowerCase();
     const v = raw[i + 1];
     const value = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : v.toString('latin1');
-    const prev = Object.hasOwn(into, key) ? into[key] : undefined;
-    if (prev === undefined) Object.defineProperty(into, key, { value, enumerable: true, configurable: true, writable: true });
+    // Plain assignment keeps the object fast; `__proto__` would set the prototype instead.
+    if (key === '__proto__') {
+      Object.defineProperty(into, key, { value, enumerable: true, configurable: true, writable: true });
+      continue;
+    }
+    const prev = into[key];
+    if (prev === undefined || !Object.hasOwn(into, key)) into[key] = value;
     else if (Array.isArray(prev)) prev.push(value);
     else into[key] = [prev, value];
   }
