@@ -10,7 +10,7 @@ describe('ResourceCache', () => {
   it('encodes a RouteConfiguration from per-VirtualHost bytes into the same message as a whole encode', () => {
     const r = routes([vhost(0), vhost(1), vhost(2)]);
     const e = new ResourceCache().encode(r);
-    expect(decodeAny(e.bytes)).toEqual(decodeAny(encodeAny(r.typeUrl, r.body)));
+    expect(decodeAny(e.bytes).body).toEqual(decodeAny(encodeAny(r.typeUrl, r.body)).body);
   });
 
   it('re-encodes only the VirtualHosts that changed, and the hash follows the content', () => {
@@ -24,7 +24,7 @@ describe('ResourceCache', () => {
     const changed = cache.encode(routes([vhost(0), vhost(1, 5), vhost(2)]));
     expect(changed.hash).not.toBe(a.hash);
     expect(hostCache.misses - misses).toBe(1);
-    expect(decodeAny(changed.bytes)).toEqual(decodeAny(encodeAny(TypeUrl.RouteConfiguration, routes([vhost(0), vhost(1, 5), vhost(2)]).body)));
+    expect(decodeAny(changed.bytes).body).toEqual(decodeAny(encodeAny(TypeUrl.RouteConfiguration, routes([vhost(0), vhost(1, 5), vhost(2)]).body)).body);
   });
 
   it('hashes other resources by their whole content', () => {
