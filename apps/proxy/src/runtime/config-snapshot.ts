@@ -59,7 +59,9 @@ export class ConfigSnapshot {
     const t = this.get(typeUrl);
     const next = complete ? new Map<string, SnapshotEntry>() : t.resources;
     for (const r of resources) {
-      const encoded = r.encoded ? Buffer.from(r.encoded) : Buffer.from(encodeMessage(typeUrl, r.body));
+      // Received bytes are copied (they point into the response); fresh ones are only wrapped.
+      const fresh = r.encoded ? undefined : encodeMessage(typeUrl, r.body);
+      const encoded = fresh ? Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength) : Buffer.from(r.encoded as Uint8Array);
       const prev = t.resources.get(r.name);
       next.set(r.name, prev?.encoded.equals(encoded) ? prev : new SnapshotEntry(r.name, typeUrl, encoded, version, now));
     }
