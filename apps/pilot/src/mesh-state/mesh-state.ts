@@ -29,6 +29,10 @@ export class MeshState {
   private jwks: ReadonlyMap<string, string> = new Map();
   private readonly debouncer: Debouncer<{ change: MeshChange; at: number }>;
   private readonly listeners: Array<(u: SnapshotUpdate) => void> = [];
+  private gate?: PublishGate;
+  /** The batch (and those flushed since) whose snapshot the gate holds. */
+  private held?: { change: MeshChange; at: number };
+  private stopped = false;
   private version = 0;
   pushes = 0;
 
@@ -44,7 +48,7 @@ export class MeshState {
       debounce,
       timer,
       (a, b) => ({ change: mergeInto(a.change, b.change), at: Math.min(a.at, b.at) }),
-      (m) => this.rebuild(m.change, m.at),
+      (m) => this.flush(m.change, m.at),
       (m) => (isEndpointOnly(m.change) ? Math.min(debounce.endpointMaxMs, debounce.maxMs) : debounce.maxMs),
     );
   }
@@ -55,6 +59,15 @@ export class MeshState {
 
   onUpdate(l: (u: SnapshotUpdate) => void): void {
     this.listeners.push(l);
+  }
+
+  /**
+   * Installs the check asked before each debounced snapshot is published. A promise it returns
+   * holds the publication, and every batch flushed meanwhile, until it settles; then the snapshot
+   * is built again from everything known (and the gate asked again). `rebuildNow` is not gated.
+   */
+  holdBeforePublish(gate: PublishGate): void {
+    this.gate = gate;
   }
 
   configEvent(e: KvEntry): void {
@@ -86,6 +99,7 @@ export class MeshState {
   }
 
   stop(): void {
+    this.stopped = true;
     this.debouncer.stop();
   }
 
@@ -99,13 +113,45 @@ export class MeshState {
     }
   }
 
+  /** A debounced flush: build, ask the gate, publish (or hold until the gate settles). */
+  private flush(change: MeshChange, firstEventAt: number): void {
+    if (this.stopped) return;
+    if (this.held) {
+      this.held = { change: mergeInto(this.held.change, change), at: Math.min(this.held.at, firstEventAt) };
+      return;
+    }
+    if (isJwksOnly(change) && [...change.jwks].every((k) => this.snapshot.resolvedJwks(k) === this.jwks.get(k))) return;
+    const candidate = this.build();
+    const hold = this.gate?.(candidate);
+    if (!hold) return this.publish(candidate, change, firstEventAt);
+    this.held = { change, at: firstEventAt };
+    const release = () => {
+      const held = this.held;
+      this.held = undefined;
+      if (held) this.flush(held.change, held.at);
+    };
+    void hold.then(release, release);
+  }
+
   private rebuild(change: MeshChange, firstEventAt: number): void {
+    this.publish(this.build(), change, firstEventAt);
+  }
+
+  private build(): MeshSnapshot {
+    return MeshSnapshot.build({ ...this.records.snapshotInput(this.mesh), jwks: this.jwks }, this.version + 1);
+  }
+
+  private publish(after: MeshSnapshot, change: MeshChange, firstEventAt: number): void {
     const before = this.snapshot;
-    this.snapshot = MeshSnapshot.build({ ...this.records.snapshotInput(this.mesh), jwks: this.jwks }, ++this.version);
+    this.snapshot = after;
+    this.version = after.version;
     this.pushes++;
-    for (const l of this.listeners) l({ before, after: this.snapshot, change, firstEventAt });
+    for (const l of this.listeners) l({ before, after, change, firstEventAt });
   }
 }
+
+/** Asked before a debounced snapshot is published; a promise holds it (see holdBeforePublish). */
+export type PublishGate = (candidate: MeshSnapshot) => Promise<unknown> | undefined;
 
 /** Adds b's keys to a, which the debouncer owns (a fresh emptyChange() per event): O(|b|) per merge. */
 function mergeInto(a: MeshChange, b: MeshChange): MeshChange {
@@ -114,6 +160,11 @@ function mergeInto(a: MeshChange, b: MeshChange): MeshChange {
   for (const k of b.workloads) (a.workloads as Set<string>).add(k);
   for (const k of b.jwks) (a.jwks as Set<string>).add(k);
   return a.full || !b.full ? a : { ...a, full: true };
+}
+
+/** A batch holding only resolved key set changes. */
+function isJwksOnly(c: MeshChange): boolean {
+  return !c.full && c.configs.size === 0 && c.services.size === 0 && c.workloads.size === 0 && c.jwks.size > 0;
 }
 
 function isEndpointOnly(c: MeshChange): boolean {

@@ -191,23 +191,84 @@ describe('never fetched: the generator inlines a JWKS that verifies no token', (
 });
 
 describe('connectJwksResolver: key sets reach the snapshot and the push path', () => {
-  it('a new RequestAuthentication is tracked; its resolved keys come back as a jwks change in a new snapshot', async () => {
-    const server = new JwksServer();
-    await server.start();
-    try {
-      const state = new MeshState(DEFAULT_MESH_CONFIG, { quietMs: 5, maxMs: 50, endpointMaxMs: 50 }, realTimer, () => undefined);
-      const { r } = resolver();
-      connectJwksResolver(state, r);
-      const updates: Array<{ jwks: string[]; keys?: string }> = [];
-      const url = `${server.base}/jwks.json`;
-      state.onUpdate((u) => updates.push({ jwks: [...u.change.jwks], keys: u.after.resolvedJwks(url) }));
-      state.configEvent({ key: 'RequestAuthentication/istio-system/jwt', value: { ...(requestAuthentication(`  - issuer: x\n    jwksUri: "${url}"`) as object), source: 'test' }, deleted: false });
-      await waitUntil(() => updates.length === 2);
-      expect(updates).toEqual([{ jwks: [] }, { jwks: [url], keys: jwks('A') }]);
-      state.stop();
-    } finally {
-      await server.stop();
-    }
+  const server = new JwksServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => Object.assign(server, { body: jwks('A'), status: 200, hang: false, hits: [] }));
+
+  /** A MeshState wired to a resolver, recording each published snapshot's jwks change and key set. */
+  function wired(url: string) {
+    const state = new MeshState(DEFAULT_MESH_CONFIG, { quietMs: 5, maxMs: 50, endpointMaxMs: 50 }, realTimer, () => undefined);
+    const { r } = resolver();
+    connectJwksResolver(state, r);
+    const updates: Array<{ jwks: string[]; configs: string[]; keys?: string }> = [];
+    state.onUpdate((u) => updates.push({ jwks: [...u.change.jwks], configs: [...u.change.configs], keys: u.after.resolvedJwks(url) }));
+    const apply = (rule: string) => state.configEvent({ key: 'RequestAuthentication/istio-system/jwt', value: { ...(requestAuthentication(rule) as object), source: 'test' }, deleted: false });
+    /** A config that needs no key set. */
+    const applyOther = () =>
+      state.configEvent({
+        key: 'PeerAuthentication/istio-system/other',
+        value: { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'other', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } }, source: 'test' },
+        deleted: false,
+      });
+    return { state, r, updates, apply, applyOther };
+  }
+  const quiet = () => new Promise((r) => setTimeout(r, 200));
+
+  it('a new RequestAuthentication is published once, already carrying its fetched keys (Istio fetches inside the push)', async () => {
+    const url = `${server.base}/jwks.json`;
+    const { state, updates, apply } = wired(url);
+    apply(`  - issuer: x\n    jwksUri: "${url}"`);
+    await waitUntil(() => updates.length === 1);
+    await quiet();
+    // The resolved key set's own change event found the published snapshot already holding it.
+    expect(updates).toEqual([{ jwks: [], configs: ['RequestAuthentication/istio-system/jwt'], keys: jwks('A') }]);
+    expect(server.hits).toEqual(['/jwks.json']);
+    state.stop();
+  });
+
+  it('a rotation found by a refresh round is a jwks change in a new snapshot', async () => {
+    const url = `${server.base}/jwks.json`;
+    const { state, r, updates, apply } = wired(url);
+    apply(`  - issuer: x\n    jwksUri: "${url}"`);
+    await waitUntil(() => updates.length === 1);
+    server.body = jwks('B');
+    await r.refresh();
+    await waitUntil(() => updates.length === 2);
+    expect(updates[1]).toEqual({ jwks: [url], configs: [], keys: jwks('B') });
+    state.stop();
+  });
+
+  it('an endpoint that does not answer holds the publication for the rule timeout only; config flushed meanwhile goes out with it', async () => {
+    server.hang = true;
+    const url = `${server.base}/hang.json`;
+    const { state, updates, apply, applyOther } = wired(url);
+    const started = Date.now();
+    apply(`  - issuer: x\n    jwksUri: "${url}"\n    timeout: "300ms"`);
+    await quiet();
+    expect(updates).toEqual([]);
+    applyOther();
+    await waitUntil(() => updates.length === 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // No key set: the generator inlines the reject-all JWKS for this provider.
+    expect(updates).toEqual([{ jwks: [], configs: ['RequestAuthentication/istio-system/jwt', 'PeerAuthentication/istio-system/other'], keys: undefined }]);
+    await quiet();
+    expect(updates).toHaveLength(1);
+    state.stop();
+  });
+
+  it('a failing endpoint is not waited for again: later snapshots publish at once, without its keys', async () => {
+    server.status = 503;
+    const url = `${server.base}/down.json`;
+    const { state, updates, apply, applyOther } = wired(url);
+    apply(`  - issuer: x\n    jwksUri: "${url}"`);
+    await waitUntil(() => updates.length === 1);
+    expect(updates[0].keys).toBeUndefined();
+    server.hang = true;
+    applyOther();
+    await waitUntil(() => updates.length === 2, 1000);
+    expect(server.hits).toEqual(['/down.json']);
+    state.stop();
   });
 });
 

@@ -27,6 +27,8 @@ interface Entry {
   tracked: boolean;
   failing: boolean;
   inFlight?: Promise<boolean>;
+  /** The fetch round started when the source was tracked without a key set; it ends after listeners ran. */
+  firstFetch?: Promise<void>;
 }
 
 /**
@@ -81,7 +83,29 @@ export class JwksResolver {
       const stale = e.keys === undefined || e.lastRefreshedAt === undefined || now - e.lastRefreshedAt >= this.o.refreshIntervalMs;
       if (!wasTracked && stale) fetchNow.push(e);
     }
-    if (fetchNow.length) void this.fetchAll(fetchNow, new Set());
+    if (fetchNow.length === 0) return;
+    const round = this.fetchAll(fetchNow, new Set());
+    for (const e of fetchNow) {
+      if (e.keys !== undefined) continue;
+      const done = () => {
+        if (e.firstFetch === first) e.firstFetch = undefined;
+      };
+      const first: Promise<void> = round.then(done, done);
+      e.firstFetch = first;
+    }
+  }
+
+  /**
+   * Tracks `sources` (see track) and returns the fetches still running for those that have no
+   * key set, resolved once their changes reached the listeners; undefined when none is running.
+   * Istio fetches a key set it does not hold inside the push (jwks_resolver.go GetPublicKey), so
+   * Pilot holds a snapshot on this until then: a new policy does not go out with reject-all keys.
+   * Each fetch is bounded by its rule's timeout (Istio: 5 s).
+   */
+  firstFetches(sources: readonly JwksSource[]): Promise<void> | undefined {
+    this.track(sources);
+    const pending = sources.flatMap((s) => this.entries.get(s.key)?.firstFetch ?? []);
+    return pending.length ? Promise.all(pending).then(() => undefined) : undefined;
   }
 
   /** Every key set known, by source key (the snapshot input). */
