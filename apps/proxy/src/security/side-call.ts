@@ -1,5 +1,6 @@
-import { type Dispatcher, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { UpstreamCluster } from '../upstream';
+import { requestOn, requestUrl } from '../upstream/undici-parts';
 
 /** What security filters need of the cluster manager: clusters by name. */
 export interface ClusterLookup {
@@ -48,7 +49,7 @@ export async function callCluster(clusters: ClusterLookup, clusterName: string, 
   host.total++;
   cluster.stats.counter('upstream_rq_total').inc();
   try {
-    const res = await host.pool.request({
+    const res = await requestOn(host.pool, {
       method: req.method as Dispatcher.HttpMethod,
       path: req.path,
       headers: req.headers,
@@ -71,7 +72,7 @@ export async function callCluster(clusters: ClusterLookup, clusterName: string, 
 /** A GET straight to a URL (http or https), for a JWKS whose cluster this proxy does not have. */
 export async function callUrl(url: string, timeoutMs: number): Promise<SideResponse> {
   try {
-    const res = await undiciRequest(url, { method: 'GET', signal: timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined });
+    const res = await requestUrl(url, { method: 'GET', signal: timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined });
     return { status: res.statusCode, headers: headersOf(res.headers), body: Buffer.from(await res.body.arrayBuffer()) };
   } catch (err) {
     throw new SideCallError(err instanceof Error ? err.message : String(err));

@@ -13,7 +13,8 @@ export class Counter {
 }
 
 export class Gauge {
-  value = 0;
+  constructor(public value = 0) {}
+
   set(v: number): void {
     this.value = v;
   }
@@ -35,9 +36,13 @@ export interface StatEntry {
   metric: Counter | Gauge;
 }
 
+/** Gauges an owner reports when stats are read (name, value), instead of setting them on every change. */
+export type GaugeReader = () => Iterable<readonly [stat: string, value: number]>;
+
 export class StatsScope {
   private readonly counters = new Map<string, Counter>();
   private readonly gauges = new Map<string, Gauge>();
+  private readers?: Map<string, GaugeReader>;
 
   constructor(
     readonly kind: ScopeKind,
@@ -56,9 +61,26 @@ export class StatsScope {
     return g;
   }
 
+  /** Installs, or replaces, the gauge reader of owner `key` (e.g. a cluster's circuit breakers). */
+  readGauges(key: string, reader: GaugeReader): void {
+    (this.readers ??= new Map()).set(key, reader);
+  }
+
+  /** Removes owner `key`'s reader if it is still `reader` (a successor may have installed its own). */
+  stopReading(key: string, reader: GaugeReader): void {
+    if (this.readers?.get(key) === reader) this.readers.delete(key);
+  }
+
+  /** A stat's current value (counter, gauge or read gauge); undefined when the scope has none. */
+  value(stat: string): number | undefined {
+    for (const e of this.entries()) if (e.stat === stat) return e.metric.value;
+    return undefined;
+  }
+
   *entries(): Iterable<StatEntry> {
     for (const [stat, metric] of this.counters) yield { kind: this.kind, scopeName: this.name, stat, metric };
     for (const [stat, metric] of this.gauges) yield { kind: this.kind, scopeName: this.name, stat, metric };
+    for (const read of this.readers?.values() ?? []) for (const [stat, value] of read()) yield { kind: this.kind, scopeName: this.name, stat, metric: new Gauge(value) };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CircuitBreakerLimits } from '../config/model';
-import type { Gauge, StatsScope } from '../stats';
+import type { GaugeReader, StatsScope } from '../stats';
 import type { Cancellation } from '../util/cancellation';
 
 /** What admission needs of a host: open sockets and requests dispatched on them (HTTP/1: one each). */
@@ -10,10 +10,20 @@ export interface ConnectionUser {
 
 export type Admission = 'ready' | 'overflow' | 'cancelled';
 
-type Resource = 'cx' | 'pending' | 'rq' | 'retry';
-
 /** Limits this large are Istio's "unlimited" (2^32-1): skip counting connections. */
 const UNLIMITED = 2 ** 31;
+
+/** The gauges' owner key in the cluster's stats scope. */
+const GAUGE_OWNER = 'circuit_breakers';
+const CX_OPEN = 'circuit_breakers.default.cx_open';
+const RQ_PENDING_OPEN = 'circuit_breakers.default.rq_pending_open';
+const RQ_OPEN = 'circuit_breakers.default.rq_open';
+const RQ_RETRY_OPEN = 'circuit_breakers.default.rq_retry_open';
+const REMAINING_CX = 'circuit_breakers.default.remaining_cx';
+const REMAINING_PENDING = 'circuit_breakers.default.remaining_pending';
+const REMAINING_RQ = 'circuit_breakers.default.remaining_rq';
+const REMAINING_RETRIES = 'circuit_breakers.default.remaining_retries';
+const PENDING_ACTIVE = 'upstream_rq_pending_active';
 
 interface Waiter {
   host: ConnectionUser;
@@ -31,14 +41,15 @@ interface Waiter {
  * - max_retries: retries waiting to be sent (`upstream_rq_retry_overflow`; the last response stands).
  * Connections in use are estimated per host as max(open sockets, dispatched requests / streams per
  * connection): one request per connection on HTTP/1.1, up to max_concurrent_streams on HTTP/2.
+ * The gauges (`circuit_breakers.default.*_open`, `remaining_*` with track_remaining,
+ * `upstream_rq_pending_active`) are computed when stats are read, not set on every request.
  * https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/circuit_breaking
  */
 export class CircuitBreakers {
   requests = 0;
   retries = 0;
   private readonly pending: Waiter[] = [];
-  private readonly gauges: Record<Resource, { open: Gauge; remaining?: Gauge }>;
-  private readonly pendingActive: Gauge;
+  private readonly reader: GaugeReader = () => this.gaugeValues();
 
   constructor(
     readonly limits: CircuitBreakerLimits,
@@ -47,13 +58,12 @@ export class CircuitBreakers {
     /** Requests one connection carries at once (1 for HTTP/1.1). */
     private readonly streamsPerConnection = 1,
   ) {
-    const g = (open: string, remaining: string): { open: Gauge; remaining?: Gauge } => ({
-      open: stats.gauge(`circuit_breakers.default.${open}`),
-      remaining: limits.trackRemaining ? stats.gauge(`circuit_breakers.default.${remaining}`) : undefined,
-    });
-    this.pendingActive = stats.gauge('upstream_rq_pending_active');
-    this.gauges = { cx: g('cx_open', 'remaining_cx'), pending: g('rq_pending_open', 'remaining_pending'), rq: g('rq_open', 'remaining_rq'), retry: g('rq_retry_open', 'remaining_retries') };
-    this.publish();
+    stats.readGauges(GAUGE_OWNER, this.reader);
+  }
+
+  /** The cluster is gone: its gauges leave the stats (unless a successor already took them over). */
+  detach(): void {
+    this.stats.stopReading(GAUGE_OWNER, this.reader);
   }
 
   /** Connections in use across the cluster. */
@@ -70,13 +80,11 @@ export class CircuitBreakers {
       return false;
     }
     this.requests++;
-    this.publish();
     return true;
   }
 
   releaseRequest(): void {
     this.requests--;
-    this.publish();
   }
 
   /** max_retries: false when another retry would exceed it. */
@@ -86,13 +94,11 @@ export class CircuitBreakers {
       return false;
     }
     this.retries++;
-    this.publish();
     return true;
   }
 
   releaseRetry(): void {
     this.retries--;
-    this.publish();
   }
 
   private canDispatch(h: ConnectionUser): boolean {
@@ -119,7 +125,6 @@ export class CircuitBreakers {
       const w: Waiter = { host, resolve, offs: [] };
       w.offs = cancel.map((c) => c.onCancel(() => this.leave(w, 'cancelled')));
       this.pending.push(w);
-      this.publish();
     });
   }
 
@@ -148,20 +153,24 @@ export class CircuitBreakers {
     if (i < 0) return;
     this.pending.splice(i, 1);
     w.offs.forEach((off) => off());
-    this.publish();
     w.resolve(a);
   }
 
-  private publish(): void {
+  private gaugeValues(): Array<[string, number]> {
     const l = this.limits;
-    const set = (k: Resource, used: number, max: number): void => {
-      this.gauges[k].open.set(used >= max ? 1 : 0);
-      this.gauges[k].remaining?.set(Math.max(0, max - used));
-    };
-    set('pending', this.pending.length, l.maxPendingRequests);
-    this.pendingActive.set(this.pending.length);
-    set('rq', this.requests, l.maxRequests);
-    set('retry', this.retries, l.maxRetries);
-    if (this.gauges.cx.remaining || this.pending.length) set('cx', this.connectionsInUse(), l.maxConnections);
+    const cx = this.connectionsInUse();
+    const pending = this.pending.length;
+    const out: Array<[string, number]> = [
+      [CX_OPEN, cx >= l.maxConnections ? 1 : 0],
+      [RQ_PENDING_OPEN, pending >= l.maxPendingRequests ? 1 : 0],
+      [RQ_OPEN, this.requests >= l.maxRequests ? 1 : 0],
+      [RQ_RETRY_OPEN, this.retries >= l.maxRetries ? 1 : 0],
+      [PENDING_ACTIVE, pending],
+    ];
+    if (l.trackRemaining) {
+      out.push([REMAINING_CX, Math.max(0, l.maxConnections - cx)], [REMAINING_PENDING, Math.max(0, l.maxPendingRequests - pending)]);
+      out.push([REMAINING_RQ, Math.max(0, l.maxRequests - this.requests)], [REMAINING_RETRIES, Math.max(0, l.maxRetries - this.retries)]);
+    }
+    return out;
   }
 }

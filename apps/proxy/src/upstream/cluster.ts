@@ -102,6 +102,7 @@ export abstract class UpstreamCluster {
   async close(): Promise<void> {
     this.outlier?.close();
     this.breakers.abandonPending();
+    this.breakers.detach();
     await Promise.all(this.hosts().map((h) => h.close()));
   }
 }

@@ -1,10 +1,10 @@
-import { Pool } from 'undici';
 import type { LbEndpoint } from '../config/model';
 import { H2ClientPool } from '../h2/h2-client-pool';
 import type { ConnectionInfo } from '../net/connection';
 import type { StatsScope } from '../stats';
 import { OutlierState } from './outlier-detection';
 import type { Dialled, UpstreamConnector } from './transport';
+import { Pool } from './undici-parts';
 
 export interface HostOptions {
   connector: UpstreamConnector;

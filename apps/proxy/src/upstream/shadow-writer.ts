@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { requestOn } from './undici-parts';
 import type { MirrorPolicy } from '../config/model';
 import type { ConnectionInfo } from '../net/connection';
 import type { Rng } from '../routing';
@@ -48,7 +49,7 @@ async function send(cluster: UpstreamCluster, src: ShadowSource, body: Buffer | 
     // The mirror cluster's own transport (TLS / mTLS) through the host's pool; with the PROXY
     // protocol, the pool of the downstream connection, so the header carries its addresses as the
     // primary's does (instead of LOCAL / UNKNOWN).
-    const res = await host.poolFor(src.downstream).request({ method: src.method as Dispatcher.HttpMethod, path: src.path, headers, body, signal: AbortSignal.timeout(timeout) });
+    const res = await requestOn(host.poolFor(src.downstream), { method: src.method as Dispatcher.HttpMethod, path: src.path, headers, body, signal: AbortSignal.timeout(timeout) });
     cluster.stats.counter(`upstream_rq_${Math.floor(res.statusCode / 100)}xx`).inc();
     cluster.stats.counter('upstream_rq_completed').inc();
     await res.body.dump();

@@ -130,12 +130,17 @@ export function headerMutation(add: xds.HeaderValueOption[] | undefined, remove:
   return { add: out, remove: removed };
 }
 
+const NO_HEADER_MUTATION: HeaderMutation = Object.freeze({ add: Object.freeze([]), remove: Object.freeze([]) });
+/** Most routes and virtual hosts change no header: they share this one. */
+const NO_HEADER_MUTATIONS = Object.freeze({ request: NO_HEADER_MUTATION, response: NO_HEADER_MUTATION });
+
 /** Request and response header mutations of a route, virtual host, weighted cluster or route config. */
 export function headerMutations(
   m: Pick<xds.Route, 'requestHeadersToAdd' | 'requestHeadersToRemove' | 'responseHeadersToAdd' | 'responseHeadersToRemove'>,
   path: string,
   issues: Issues,
 ): { request: HeaderMutation; response: HeaderMutation } {
+  if (!m.requestHeadersToAdd?.length && !m.requestHeadersToRemove?.length && !m.responseHeadersToAdd?.length && !m.responseHeadersToRemove?.length) return NO_HEADER_MUTATIONS;
   return {
     request: headerMutation(m.requestHeadersToAdd, m.requestHeadersToRemove, path, issues, 'requestHeadersToAdd', 'requestHeadersToRemove'),
     response: headerMutation(m.responseHeadersToAdd, m.responseHeadersToRemove, path, issues, 'responseHeadersToAdd', 'responseHeadersToRemove'),

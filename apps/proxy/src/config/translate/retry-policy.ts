@@ -2,6 +2,7 @@ import type * as xds from '@mizzen/xds-types';
 import type { RetryOn, RetryPolicy } from '../model';
 import { type Issues, at } from './issues';
 import { durationMs } from './primitives';
+import { SharedValues } from './shared-values';
 
 const SUPPORTED: ReadonlySet<string> = new Set<RetryOn>([
   '5xx',
@@ -29,12 +30,19 @@ type RetryPolicyBody = xds.RetryPolicy & { retryHostPredicate?: Array<{ name?: s
 
 const isRetryOn = (s: string): s is RetryOn => SUPPORTED.has(s);
 
+const shared = new SharedValues<RetryPolicy>();
+
+/** {@link translateRetryPolicy}, one shared object per distinct policy (see SharedValues). */
+export function retryPolicy(p: RetryPolicyBody, path: string, issues: Issues): RetryPolicy {
+  return shared.get(p, issues, (own) => translateRetryPolicy(p, path, own));
+}
+
 /**
  * envoy.config.route.v3.RetryPolicy. Defaults as Envoy: num_retries 1, back-off 25 ms base and
  * 10x base max, host_selection_retry_max_attempts 1.
  * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/route/v3/route_components.proto#config-route-v3-retrypolicy
  */
-export function retryPolicy(p: RetryPolicyBody, path: string, issues: Issues): RetryPolicy {
+function translateRetryPolicy(p: RetryPolicyBody, path: string, issues: Issues): RetryPolicy {
   const retryOn = new Set<RetryOn>();
   for (const raw of (p.retryOn ?? '').split(',')) {
     const cond = raw.trim();
