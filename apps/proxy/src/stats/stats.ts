@@ -40,8 +40,9 @@ export interface StatEntry {
 export type GaugeReader = () => Iterable<readonly [stat: string, value: number]>;
 
 export class StatsScope {
-  private readonly counters = new Map<string, Counter>();
-  private readonly gauges = new Map<string, Gauge>();
+  // Created on first use: a sidecar has a scope per cluster, most of which never count anything.
+  private counters?: Map<string, Counter>;
+  private gauges?: Map<string, Gauge>;
   private readers?: Map<string, GaugeReader>;
 
   constructor(
@@ -50,12 +51,14 @@ export class StatsScope {
   ) {}
 
   counter(stat: string): Counter {
+    this.counters ??= new Map();
     let c = this.counters.get(stat);
     if (!c) this.counters.set(stat, (c = new Counter()));
     return c;
   }
 
   gauge(stat: string): Gauge {
+    this.gauges ??= new Map();
     let g = this.gauges.get(stat);
     if (!g) this.gauges.set(stat, (g = new Gauge()));
     return g;
@@ -78,8 +81,8 @@ export class StatsScope {
   }
 
   *entries(): Iterable<StatEntry> {
-    for (const [stat, metric] of this.counters) yield { kind: this.kind, scopeName: this.name, stat, metric };
-    for (const [stat, metric] of this.gauges) yield { kind: this.kind, scopeName: this.name, stat, metric };
+    for (const [stat, metric] of this.counters ?? []) yield { kind: this.kind, scopeName: this.name, stat, metric };
+    for (const [stat, metric] of this.gauges ?? []) yield { kind: this.kind, scopeName: this.name, stat, metric };
     for (const read of this.readers?.values() ?? []) for (const [stat, value] of read()) yield { kind: this.kind, scopeName: this.name, stat, metric: new Gauge(value) };
   }
 }

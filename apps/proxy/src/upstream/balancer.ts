@@ -49,10 +49,12 @@ const isDegraded = (h: BalancedHost): boolean => !h.ejected && h.endpoint.health
 export class ClusterBalancer<H extends BalancedHost> {
   readonly loads: PriorityLoads;
   private readonly levels: Level<H>[] = [];
-  private readonly lbs = new Map<string, LoadBalancer<H>>();
-  private readonly hashLbs = new Map<string, HashBalancer<H>>();
-  private readonly localityPickers = new Map<string, LoadBalancer<LocalityBucket<H>> | null>();
-  private readonly excludedLoads = new Map<string, PriorityLoads>();
+  // Per-source caches, created on first use: most clusters of a sidecar never take a request,
+  // and an empty Map costs ~200 bytes.
+  private lbs?: Map<string, LoadBalancer<H>>;
+  private hashLbs?: Map<string, HashBalancer<H>>;
+  private localityPickers?: Map<string, LoadBalancer<LocalityBucket<H>> | null>;
+  private excludedLoads?: Map<string, PriorityLoads>;
   /** One level, no degraded hosts, no localities, no hashing: the source never changes. */
   private readonly single?: LoadBalancer<H>;
 
@@ -107,6 +109,7 @@ export class ClusterBalancer<H extends BalancedHost> {
   private loadsExcluding(excluded: ReadonlySet<number> | undefined): PriorityLoads {
     if (!excluded?.size || this.levels.length < 2) return this.loads;
     const key = [...excluded].sort((a, b) => a - b).join(',');
+    this.excludedLoads ??= new Map();
     let loads = this.excludedLoads.get(key);
     if (!loads) {
       const counts = this.levels.map((l, p) => (excluded.has(p) ? { total: l.all.length, healthy: 0, degraded: 0 } : { total: l.all.length, healthy: l.healthy.length, degraded: l.degraded.length }));
@@ -121,6 +124,7 @@ export class ClusterBalancer<H extends BalancedHost> {
   }
 
   private lb(key: string, hosts: H[]): LoadBalancer<H> {
+    this.lbs ??= new Map();
     let lb = this.lbs.get(key);
     if (!lb) this.lbs.set(key, (lb = createLoadBalancer(this.settings.lbPolicy, hosts, this.rng, this.settings.choiceCount, this.settings.slowStart)));
     return lb;
@@ -146,6 +150,7 @@ export class ClusterBalancer<H extends BalancedHost> {
 
   private localityPicker(priority: number, source: Source): LoadBalancer<LocalityBucket<H>> | null {
     const key = `${priority}|${source}`;
+    this.localityPickers ??= new Map();
     let picker = this.localityPickers.get(key);
     if (picker === undefined) {
       const buckets = this.localities(priority, source);
@@ -172,6 +177,7 @@ export class ClusterBalancer<H extends BalancedHost> {
 
   private hashLb(priority: number, source: Source): HashBalancer<H> {
     const key = `${priority}|${source}`;
+    this.hashLbs ??= new Map();
     let lb = this.hashLbs.get(key);
     if (!lb) {
       const shares = this.shares(priority, source);

@@ -1,7 +1,7 @@
 import type { ClusterConfig, EndpointAssignment, LbEndpoint } from '../config/model';
 import { emptyAssignment } from '../config/model';
 import type { Rng } from '../routing';
-import type { StatsScope } from '../stats';
+import type { GaugeReader, StatsScope } from '../stats';
 import type { Cancellation } from '../util/cancellation';
 import { ClusterBalancer } from './balancer';
 import { type Admission, CircuitBreakers } from './circuit-breakers';
@@ -112,10 +112,22 @@ export class EndpointCluster extends UpstreamCluster {
   private list: UpstreamHost[] = [];
   private factor = 1.4;
   private balancer!: ClusterBalancer<UpstreamHost>;
+  private healthy = 0;
+  /** `membership_total` / `membership_healthy`, read when stats are read. */
+  private readonly membership: GaugeReader = () => [
+    ['membership_total', this.list.length],
+    ['membership_healthy', this.healthy],
+  ];
 
   constructor(config: ClusterConfig, deps: ClusterDeps, assignment?: EndpointAssignment) {
     super(config, deps);
     this.setEndpoints(assignment ?? emptyAssignment(config.name));
+    deps.stats.readGauges('membership', this.membership);
+  }
+
+  override async close(): Promise<void> {
+    this.deps.stats.stopReading('membership', this.membership);
+    await super.close();
   }
 
   /**
@@ -139,13 +151,11 @@ export class EndpointCluster extends UpstreamCluster {
     this.factor = assignment.overprovisioningFactor;
     this.outlier?.setHosts(next);
     this.refresh();
-    this.stats.gauge('membership_total').set(next.length);
   }
 
   protected refresh(): void {
     this.balancer = new ClusterBalancer(this.list, this.config, this.factor, this.deps.rng);
-    const healthy = this.list.filter((h) => !h.ejected && (h.endpoint.health === 'HEALTHY' || h.endpoint.health === 'UNKNOWN')).length;
-    this.stats.gauge('membership_healthy').set(healthy);
+    this.healthy = this.list.filter((h) => !h.ejected && (h.endpoint.health === 'HEALTHY' || h.endpoint.health === 'UNKNOWN')).length;
   }
 
   hosts(): readonly UpstreamHost[] {

@@ -67,7 +67,8 @@ export class UpstreamHost {
   private h2Instance?: H2ClientPool;
   /** ALPN for HTTP/1.1 over TLS (computed once: the connector is fixed for the host's life). */
   private http1AlpnList?: readonly string[];
-  private readonly downstreamPools = new Map<string, DownstreamPools>();
+  /** Pools per downstream connection (PROXY protocol upstreams), created on first use. */
+  private downstreamPools?: Map<string, DownstreamPools>;
 
   constructor(
     endpoint: LbEndpoint,
@@ -137,13 +138,14 @@ export class UpstreamHost {
   private poolsOf(d: ConnectionInfo | undefined): DownstreamPools | undefined {
     if (!d?.onClose || !this.opts.connector.perDownstream) return undefined;
     const key = `${d.remoteAddress}|${d.remotePort}|${d.localAddress}|${d.localPort}`;
-    let own = this.downstreamPools.get(key);
+    const pools = (this.downstreamPools ??= new Map());
+    let own = pools.get(key);
     if (!own) {
       const created: DownstreamPools = {};
       own = created;
-      this.downstreamPools.set(key, created);
+      pools.set(key, created);
       d.onClose(() => {
-        if (this.downstreamPools.get(key) === created) this.downstreamPools.delete(key);
+        if (pools.get(key) === created) pools.delete(key);
         void closePools(created);
       });
     }
@@ -207,8 +209,8 @@ export class UpstreamHost {
 
   /** Waits for in-flight requests, then closes the pools' connections. */
   async close(): Promise<void> {
-    const own = [...this.downstreamPools.values()];
-    this.downstreamPools.clear();
+    const own = [...(this.downstreamPools?.values() ?? [])];
+    this.downstreamPools?.clear();
     await Promise.all([closePools({ pool: this.poolInstance, h2: this.h2Instance }), ...own.map(closePools)]);
   }
 }

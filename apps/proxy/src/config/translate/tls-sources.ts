@@ -44,5 +44,14 @@ export function secretRef(s: xds.SdsSecretConfig, path: string, issues: Issues):
     issues.error(at(path, 'name'), 'an SDS secret name is required');
     return undefined;
   }
-  return s.sdsConfig?.ads && !isAgentSecretName(s.name) ? { name: s.name, path, ads: true } : { name: s.name, path };
+  const kept = flatCopy(path);
+  return s.sdsConfig?.ads && !isAgentSecretName(s.name) ? { name: s.name, path: kept, ads: true } : { name: s.name, path: kept };
+}
+
+/**
+ * A path built by joining segments is a chain of V8 cons strings (one per segment); a reference
+ * keeps it for the config's life (every cluster's TLS context has one), so it keeps a flat copy.
+ */
+function flatCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
