@@ -102,7 +102,7 @@ export function reportOverhead(raw: OverheadRaw): { headlines: Headline[]; table
   }
   const memory: Table = {
     title: `Proxy memory (MB; mesh with ${raw.fillerServices} filler services + the bench's own)`,
-    columns: ['process', 'idle RSS (after config, 20+ s without traffic, before load)', 'of it private (not shared with other processes)', 'peak RSS (VmHWM, end of scenario)', 'idle CPU (vCPU, 3 s before load)'],
+    columns: ['process', 'idle RSS (after config, 40+ s without traffic, before load)', 'of it private (not shared with other processes)', 'peak RSS (VmHWM, end of scenario)', 'idle CPU (vCPU, 3 s before load)'],
     rows: Object.keys(raw.idleRssMb).map((p) => [p, fmtNum(raw.idleRssMb[p], 1), fmtNum(raw.idlePrivateMb?.[p] ?? NaN, 1), fmtNum(raw.peakRssMb[p] ?? NaN, 1), fmtNum(raw.idleCpu?.[p] ?? NaN, 3)]),
   };
   const protocols: Table = {

@@ -8,7 +8,7 @@ import type { BenchSettings } from '../scenario';
 import { CONFIGS, type ConfigName, H2, type OverheadEnv, type Target, h2Targets, targets } from './setup';
 
 /** How long the sidecars sit without traffic before the idle CPU and memory are measured. */
-const IDLE_SETTLE_MS = 20_000;
+const IDLE_SETTLE_MS = 40_000;
 
 export const FIXED_RATE = 1000;
 export const FIXED_CONNECTIONS = 4;
@@ -115,8 +115,9 @@ export async function runOverhead(s: BenchSettings, env: OverheadEnv, cleanup: C
   ];
 
   // Idle means settled: V8's memory reducer collects the garbage of the initial config once the
-  // allocation rate has been low for a while (8-16 s in probes, sometimes later; a 1000-service
-  // sidecar: ~117 MB RSS before, ~91 MB after).
+  // allocation rate has been low for a while (8-16 s in probes; with four sidecars and the
+  // control plane on 2 cores, 3 of 4 sidecars were not reduced after 20 s in the 2026-12-06 run;
+  // a 1000-service sidecar: ~110 MB RSS before, ~83 MB after).
   await sleep(IDLE_SETTLE_MS);
   const idleGroups = [env.clientSidecar.group(), env.serverSidecar.group(), ...(env.nginxProxy ? [env.nginxProxy.group()] : [])];
   const idleMeters = idleGroups.map((g) => ({ name: g.name, m: cpuMeter(g) }));
@@ -197,5 +198,19 @@ async function profilePass(s: BenchSettings, env: OverheadEnv, load: LoadGenerat
   await runWrk({ ...one, connections: SATURATION_CONNECTIONS, durationS: d.profileS });
   const file = await stopOne();
   if (file) out.push({ what: 'one proxy at saturation (wrk, 32 connections)', summary: summarizeProfile(file) });
+  if (env.h2Kinds.includes('h2')) {
+    // HTTP/2 costs ~2.5x HTTP/1.1 per request on the two-sidecar path: profile both sidecars there.
+    const h2Mesh = h2Targets('h2').find((t) => t.config === 'mizzen-2-sidecars') as Target;
+    s.log(`  profiling: two sidecars on the HTTP/2 path at saturation (${d.profileS} s)`);
+    const stops = [await env.clientSidecar.profile(), await env.serverSidecar.profile()];
+    await load.closedLoop({ ...h2Mesh, ...H2_SATURATION, durationMs: d.profileS * 1000 });
+    for (const [what, stop] of [
+      ['client sidecar, HTTP/2 two-sidecar path at saturation (closed loop)', stops[0]],
+      ['server sidecar, HTTP/2 two-sidecar path at saturation (closed loop)', stops[1]],
+    ] as const) {
+      const f = await stop();
+      if (f) out.push({ what, summary: summarizeProfile(f) });
+    }
+  }
   return out;
 }
