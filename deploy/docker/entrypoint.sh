@@ -8,7 +8,7 @@ if [ "$component" = pilot ] && [ -z "${GLIBC_TUNABLES:-}" ]; then
 fi
 case "$component" in
   # The proxy's Node flags (libs/contracts/src/proxy-runtime.ts: PROXY_NODE_ARGS).
-  proxy) exec node --max-semi-space-size=4 --v8-pool-size=1 /mizzen/apps/proxy/dist/main.js "$@" ;;
+  proxy) exec node --max-semi-space-size=4 --v8-pool-size=1 --expose-gc /mizzen/apps/proxy/dist/main.js "$@" ;;
   galley|pilot|citadel|meshctl) exec node "/mizzen/apps/$component/dist/main.js" "$@" ;;
   *) echo "usage: entrypoint.sh galley|pilot|citadel|proxy|meshctl [flags]" >&2; exit 64 ;;
 esac

@@ -6,6 +6,7 @@ import { StatsStore } from '../stats';
 import { SecretStore } from '../tls/secret-store';
 import { ClusterManager, TransportRegistry } from '../upstream';
 import { ConfigSnapshot } from './config-snapshot';
+import { SettledGc } from './settled-gc';
 
 export interface ProxyRuntimeOptions {
   log: (msg: string) => void;
@@ -20,6 +21,8 @@ export interface ProxyRuntimeOptions {
   stats?: StatsStore;
   /** False: listeners are activated but never bound (see ListenerManagerDeps.bindListeners). Default true. */
   bindListeners?: boolean;
+  /** Quiet time after a config change before the settled GC (SettledGc); default 5 s. */
+  settledGcQuietMs?: number;
 }
 
 /**
@@ -35,9 +38,12 @@ export class ProxyRuntime {
   readonly listeners: ListenerManager;
   readonly connectionManager: ConnectionManager;
   readonly snapshot = new ConfigSnapshot();
+  /** Collects a config update's garbage once the proxy is quiet (runs only with --expose-gc). */
+  readonly settledGc: SettledGc;
 
   constructor(readonly opts: ProxyRuntimeOptions) {
     const rng = opts.rng ?? Math.random;
+    this.settledGc = new SettledGc({ quietMs: opts.settledGcQuietMs ?? 5000, gc: (globalThis as { gc?: () => void }).gc });
     this.stats = opts.stats ?? new StatsStore();
     this.secrets = opts.secrets ?? opts.transports?.secrets ?? new SecretStore();
     this.transports = opts.transports ?? new TransportRegistry(this.secrets);
@@ -66,6 +72,7 @@ export class ProxyRuntime {
   }
 
   async close(): Promise<void> {
+    this.settledGc.stop();
     await this.listeners.close();
     await this.clusters.close();
   }

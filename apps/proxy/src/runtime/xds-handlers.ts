@@ -37,6 +37,7 @@ function handler<B, T>(rt: ProxyRuntime, t: ResourceTranslator<B, T>, apply: (r:
       const resources = [...result.value.resources.values()];
       rt.snapshot.record(t.typeUrl, res.versionInfo, resources, t.wildcard);
       rt.stats.counter(`${prefix}.update_success`).inc();
+      rt.settledGc.configChanged();
       onApplied?.(res, subscribed);
       return undefined;
     },
