@@ -26,6 +26,24 @@ export interface ProxyRuntimeOptions {
 }
 
 /**
+ * Two back-to-back full GCs (`globalThis.gc`, present with --expose-gc), or undefined. Measured on
+ * a sidecar with a 1000-service config: one `gc()` frees the garbage (heap in use 45 -> 26 MB) but
+ * the heap stays committed (53 -> 45 MB, RSS 109 -> 100 MB) until V8's memory reducer runs; a
+ * second one right after brings it to 32 MB committed, RSS 86 MB, at once (72 ms for both).
+ * Node 20's `gc({type: 'major', ...})` options form collected nothing here, so it is not used.
+ */
+function fullGcTwice(): (() => void) | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return (
+    gc &&
+    (() => {
+      gc();
+      gc();
+    })
+  );
+}
+
+/**
  * The proxy proper: clusters, route tables, listeners and the HTTP connection manager, wired
  * together. It knows nothing of xDS; the xDS handlers feed it validated config.
  */
@@ -43,7 +61,7 @@ export class ProxyRuntime {
 
   constructor(readonly opts: ProxyRuntimeOptions) {
     const rng = opts.rng ?? Math.random;
-    this.settledGc = new SettledGc({ quietMs: opts.settledGcQuietMs ?? 5000, gc: (globalThis as { gc?: () => void }).gc });
+    this.settledGc = new SettledGc({ quietMs: opts.settledGcQuietMs ?? 5000, gc: fullGcTwice(), log: opts.log });
     this.stats = opts.stats ?? new StatsStore();
     this.secrets = opts.secrets ?? opts.transports?.secrets ?? new SecretStore();
     this.transports = opts.transports ?? new TransportRegistry(this.secrets);

@@ -14,7 +14,8 @@ describe('SettledGc: one full GC once the proxy is idle after a config change', 
 
   it('collects once, quietMs after the last of several changes', () => {
     const gc = vi.fn();
-    const s = new SettledGc({ quietMs: 5000, gc, elu: eluSource().fn });
+    const logs: string[] = [];
+    const s = new SettledGc({ quietMs: 5000, gc, elu: eluSource().fn, log: (m) => logs.push(m) });
     s.configChanged();
     vi.advanceTimersByTime(3000);
     s.configChanged();
@@ -22,6 +23,7 @@ describe('SettledGc: one full GC once the proxy is idle after a config change', 
     expect(gc).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(gc).toHaveBeenCalledTimes(1);
+    expect(logs).toEqual([expect.stringMatching(/^config settled: full GC, V8 heap in use [\d.]+ -> [\d.]+ MB in \d+ ms$/)]);
     vi.advanceTimersByTime(60_000);
     expect(gc).toHaveBeenCalledTimes(1);
   });

@@ -11,6 +11,8 @@ export interface SettledGcOptions {
   maxTries?: number;
   /** Event-loop utilisation since `prev` (perf_hooks; injectable for tests). */
   elu?: (prev?: EventLoopUtilization) => EventLoopUtilization;
+  /** Told after each collection: the V8 heap in use before and after, and the pause. */
+  log?: (msg: string) => void;
 }
 
 /**
@@ -55,8 +57,12 @@ export class SettledGc {
     this.timer = undefined;
     const busy = this.elu(this.since).utilization >= (this.o.busyAbove ?? 0.05);
     if (!busy) {
+      const before = process.memoryUsage().heapUsed;
+      const started = performance.now();
       this.o.gc?.();
       this.collections++;
+      const mb = (n: number): string => (n / 1048576).toFixed(1);
+      this.o.log?.(`config settled: full GC, V8 heap in use ${mb(before)} -> ${mb(process.memoryUsage().heapUsed)} MB in ${(performance.now() - started).toFixed(0)} ms`);
     } else if (++this.tries < (this.o.maxTries ?? 12)) this.arm();
   }
 
