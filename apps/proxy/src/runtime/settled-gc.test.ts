@@ -15,7 +15,7 @@ describe('SettledGc: one full GC once the proxy is idle after a config change', 
   it('collects once, quietMs after the last of several changes', () => {
     const gc = vi.fn();
     const logs: string[] = [];
-    const s = new SettledGc({ quietMs: 5000, gc, elu: eluSource().fn, log: (m) => logs.push(m) });
+    const s = new SettledGc({ quietMs: 5000, gc, elu: eluSource().fn, log: (m) => logs.push(m), minGrowthBytes: 0 });
     s.configChanged();
     vi.advanceTimersByTime(3000);
     s.configChanged();
@@ -31,7 +31,7 @@ describe('SettledGc: one full GC once the proxy is idle after a config change', 
   it('never pauses a busy proxy: waits for an idle period, and gives up after maxTries', () => {
     const gc = vi.fn();
     const elu = eluSource();
-    const s = new SettledGc({ quietMs: 1000, gc, elu: elu.fn, maxTries: 3 });
+    const s = new SettledGc({ quietMs: 1000, gc, elu: elu.fn, maxTries: 3, minGrowthBytes: 0 });
     elu.next = 0.3;
     s.configChanged();
     vi.advanceTimersByTime(2000);
@@ -53,10 +53,24 @@ describe('SettledGc: one full GC once the proxy is idle after a config change', 
     vi.advanceTimersByTime(100);
     expect(none.collections).toBe(0);
     const gc = vi.fn();
-    const s = new SettledGc({ quietMs: 10, gc, elu: eluSource().fn });
+    const s = new SettledGc({ quietMs: 10, gc, elu: eluSource().fn, minGrowthBytes: 0 });
     s.configChanged();
     s.stop();
     vi.advanceTimersByTime(100);
     expect(gc).not.toHaveBeenCalled();
+  });
+
+  it('skips a config that grew the heap less than minGrowthBytes since the last collection', () => {
+    const gc = vi.fn();
+    let heap = 100;
+    const s = new SettledGc({ quietMs: 10, gc, elu: eluSource().fn, minGrowthBytes: 50, heapUsed: () => heap });
+    heap = 140;
+    s.configChanged();
+    vi.advanceTimersByTime(10);
+    expect(gc).not.toHaveBeenCalled();
+    heap = 160;
+    s.configChanged();
+    vi.advanceTimersByTime(10);
+    expect(gc).toHaveBeenCalledTimes(1);
   });
 });
