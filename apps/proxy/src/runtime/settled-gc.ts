@@ -23,16 +23,16 @@ export interface SettledGcOptions {
 }
 
 /**
- * One full GC once the proxy has settled after a config change. Translating a large xDS update
+ * A full collection once the proxy has settled after a config change. Translating a large xDS update
  * leaves tens of MB of garbage (a 1000-service config: ~35 MB) that V8 keeps until its memory
  * reducer runs, and that starts only after a major GC or an idle notification: in the bench one
  * sidecar in four still held it 40 s after its config. Envoy frees such memory at once.
  *
  * Contract: after the last `configChanged()`, once `quietMs` passes with the event loop idle
- * (utilisation below `busyAbove` over that period), `gc()` runs once, if the heap in use grew by
- * `minGrowthBytes` since the last collection (a small config is not worth the pause). A busy proxy is never
- * paused for it: it retries every `quietMs` up to `maxTries` times, then leaves the garbage to
- * V8 (traffic allocates, and V8's own GCs collect it). Without `gc` (no --expose-gc,
+ * (utilisation below `busyAbove` over that period), `gc()` runs once if the heap in use grew by
+ * `minGrowthBytes` since the last collection (a small config is not worth the pause). A busy
+ * proxy is never paused for it: it retries every `quietMs` up to `maxTries` times, then leaves
+ * the garbage to V8 (traffic allocates, and V8's own GCs collect it). Without `gc` (no --expose-gc,
  * `PROXY_NODE_ARGS`) it does nothing.
  */
 export class SettledGc {

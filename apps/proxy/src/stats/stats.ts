@@ -74,12 +74,6 @@ export class StatsScope {
     if (this.readers?.get(key) === reader) this.readers.delete(key);
   }
 
-  /** A stat's current value (counter, gauge or read gauge); undefined when the scope has none. */
-  value(stat: string): number | undefined {
-    for (const e of this.entries()) if (e.stat === stat) return e.metric.value;
-    return undefined;
-  }
-
   *entries(): Iterable<StatEntry> {
     for (const [stat, metric] of this.counters ?? []) yield { kind: this.kind, scopeName: this.name, stat, metric };
     for (const [stat, metric] of this.gauges ?? []) yield { kind: this.kind, scopeName: this.name, stat, metric };
