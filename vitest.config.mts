@@ -1,15 +1,15 @@
 import { defineConfig } from 'vitest/config';
 import swc from 'unplugin-swc';
 import path from 'node:path';
-import fs from 'node:fs';
 
 // Unit tests run against sources: @mizzen/<lib> resolves to libs/<lib>/src (swc keeps Nest's
-// decorator metadata). End-to-end tests spawn the built apps (dist) as real processes.
-const alias = Object.fromEntries(
-  fs
-    .readdirSync(path.resolve(import.meta.dirname, 'libs'))
-    .map((name) => [`@mizzen/${name}`, path.resolve(import.meta.dirname, 'libs', name, 'src/index.ts')]),
-);
+// decorator metadata), a subpath entry @mizzen/<lib>/<entry> (package.json `exports`) to
+// libs/<lib>/src/<entry>.ts. End-to-end tests spawn the built apps (dist) as real processes.
+const libs = path.resolve(import.meta.dirname, 'libs');
+const alias = [
+  { find: /^@mizzen\/([\w-]+)$/, replacement: `${libs}/$1/src/index.ts` },
+  { find: /^@mizzen\/([\w-]+)\/([\w-]+)$/, replacement: `${libs}/$1/src/$2.ts` },
+];
 
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],

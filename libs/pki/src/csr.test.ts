@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCsr, parseCsr } from './csr';
-import { exportPublicKeyPem, generateKeyPair, publicKeyDer } from './keys';
+import { parseCsr } from './csr';
+import { createCsr } from './csr-request';
+import { exportPublicKeyPem, generateKeyPair, importPrivateKeyPem, publicKeyDer } from './keys';
 import { openssl } from './testing/openssl';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -34,6 +35,30 @@ describe('CSRs', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('carries IPv4 and IPv6 SANs, and signs with a P-384 key loaded from openssl (ecdsa-with-SHA384)', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mizzen-csr-'));
+    try {
+      const keyFile = path.join(dir, 'k.pem');
+      expect((await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', keyFile])).code).toBe(0);
+      const key = await importPrivateKeyPem(await fs.readFile(keyFile, 'utf8'));
+      const pem = await createCsr(key, { uris: [ID], ipAddresses: ['127.0.0.1', '2001:db8::1'] });
+      const r = await parseCsr(pem);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      expect(r.value).toMatchObject({ uris: [ID], ipAddresses: ['127.0.0.1', '2001:db8::1'], keySpec: { type: 'ec', curve: 'P-384' } });
+      await fs.writeFile(path.join(dir, 'r.csr'), pem);
+      const text = await openssl(['req', '-noout', '-text', '-verify', '-in', path.join(dir, 'r.csr')]);
+      expect(text.code, text.output).toBe(0);
+      expect(text.output).toMatch(/Signature Algorithm: ecdsa-with-SHA384/);
+      expect(text.output).toMatch(/IP Address:127.0.0.1, IP Address:2001:DB8:0:0:0:0:0:1/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to build a CSR for an IP SAN that is not an address', async () => {
+    await expect(createCsr(await generateKeyPair(), { ipAddresses: ['10.0.0'] })).rejects.toThrow(/not an IP address: 10.0.0/);
   });
 
   it('refuses a CSR whose signature does not match its key (tampered names)', async () => {

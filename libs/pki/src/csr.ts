@@ -1,14 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { importPublicKeyDer, type KeyPair, type KeySpec, signingAlgorithm, specOfKeyObject } from './keys';
+import { importPublicKeyDer, type KeySpec, specOfKeyObject } from './keys';
 import { type CryptoKey, x509 } from './provider';
+import type { SubjectAltNames } from './general-names';
 import { type PkiIssue, type PkiResult, pkiFail, pkiOk } from './result';
-
-/** Names a certificate is for (subjectAltName, RFC 5280 4.2.1.6). */
-export interface SubjectAltNames {
-  uris?: readonly string[];
-  dnsNames?: readonly string[];
-  ipAddresses?: readonly string[];
-}
 
 /** A PKCS#10 request (RFC 2986) whose signature verified: what the requester asks for. */
 export interface ParsedCsr {
@@ -27,21 +21,6 @@ export interface ParsedCsr {
 }
 
 const SAN_OID = '2.5.29.17';
-
-/**
- * Builds a CSR signed with the caller's key (proof of possession). Only the public key and the
- * names leave the caller: the private key never does. The subject is empty unless given, as
- * SPIFFE X509-SVIDs identify by URI SAN alone.
- */
-export async function createCsr(key: KeyPair, sans: SubjectAltNames, subject = ''): Promise<string> {
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: subject,
-    keys: { privateKey: key.privateKey, publicKey: key.publicKey },
-    signingAlgorithm: signingAlgorithm(key.spec),
-    extensions: [new x509.SubjectAlternativeNameExtension(generalNames(sans), !subject)],
-  });
-  return csr.toString('pem') + '\n';
-}
 
 /** GeneralNames in a stable order: URIs, DNS names, IP addresses. */
 export function generalNames(sans: SubjectAltNames): x509.JsonGeneralNames {

@@ -1,10 +1,6 @@
 export { x509 } from './provider';
-export * from './result';
-export * from './keys';
-export * from './pem';
+export * from './workload';
 export * from './serial';
-export * from './spiffe';
 export * from './ca';
 export * from './csr';
 export * from './sign-csr';
-export * from './verify-chain';

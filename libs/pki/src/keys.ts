@@ -1,5 +1,8 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { type CryptoKey, type CryptoKeyPair, type EcKeyImportParams, type EcdsaParams, type RsaHashedImportParams, subtle } from './provider';
+import { createPrivateKey, createPublicKey, type KeyObject, webcrypto } from 'node:crypto';
+import type { CryptoKey, CryptoKeyPair, EcKeyImportParams, EcdsaParams, RsaHashedImportParams } from './provider';
+
+// node's own WebCrypto: keys need no @peculiar/x509 (provider.ts), so workloads never load it.
+const subtle = webcrypto.subtle;
 
 /** Algorithms Mizzen generates keys for: ECDSA P-256 (default, fast) or RSA-2048. */
 export type KeyAlgorithmName = 'ECDSA-P256' | 'RSA-2048';

@@ -1,7 +1,7 @@
 import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import type { CaCredential } from './ca';
-import { createCsr } from './csr';
+import { createCsr } from './csr-request';
 import { exportPrivateKeyPem, generateKeyPair } from './keys';
 import { joinPem } from './pem';
 import { signCsr } from './sign-csr';

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createCsr } from './csr';
+import { createCsr } from './csr-request';
 import { exportPrivateKeyPem, generateKeyPair, importPrivateKeyPem, publicKeyDer } from './keys';
 import { certFingerprint, joinPem, splitPemCertificates } from './pem';
 import { signCsr } from './sign-csr';

@@ -1,5 +1,6 @@
 import { BACKDATE_MS, type CaCredential, issuerKeyId } from './ca';
-import { generalNames, type ParsedCsr, parseCsr, type SubjectAltNames } from './csr';
+import { generalNames, type ParsedCsr, parseCsr } from './csr';
+import type { SubjectAltNames } from './general-names';
 import { signingAlgorithm } from './keys';
 import { x509 } from './provider';
 import { formatIssues } from './result';

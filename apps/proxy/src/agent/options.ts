@@ -1,5 +1,5 @@
 import { type FieldError, type InboundPort, type InterceptionMode, type Locality, type Result, fail, ok, protocolFromPortName } from '@mizzen/mesh-model';
-import { isValidTrustDomain } from '@mizzen/pki';
+import { isValidTrustDomain } from '@mizzen/pki/workload';
 import { isIP } from 'node:net';
 import { parseDurationMs } from './cert-agent/renewal';
 import { type AppProbers, parseAppProbers } from './status/app-probers';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import tls from 'node:tls';
-import { splitPemCertificates } from '@mizzen/pki';
+import { splitPemCertificates } from '@mizzen/pki/workload';
 import { certificateNames } from './certificate-names';
 
 /** Istio's SDS names: the workload certificate and the mesh trust bundle. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
-import { createCsr, exportPrivateKeyPem, formatWorkloadId, generateKeyPair } from '@mizzen/pki';
+import { createCsr, exportPrivateKeyPem, formatWorkloadId, generateKeyPair } from '@mizzen/pki/workload';
 import { ROOT_SECRET, type SecretStore, WORKLOAD_SECRET } from '../../tls/secret-store';
 import { CaServiceClient, type CaTransport } from './ca-service';
 import { acceptIssuedChain } from './issued-chain';

@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { splitPemCertificates, verifyChain } from '@mizzen/pki';
+import { splitPemCertificates, verifyChain } from '@mizzen/pki/workload';
 import { certificateNames } from '../../tls/certificate-names';
 
 /** A CreateCertificate answer the agent accepted: the chain to serve and the roots to trust. */

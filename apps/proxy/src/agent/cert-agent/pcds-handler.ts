@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { splitPemCertificates } from '@mizzen/pki';
+import { splitPemCertificates } from '@mizzen/pki/workload';
 import { TypeUrl } from '@mizzen/xds-types';
 import type { TypeHandler } from '../../xds-client';
 import type { MeshTrust } from './mesh-trust';
