@@ -14,6 +14,8 @@ import { newStreamInfo } from './stream-info';
 import { UpgradeHandler } from './upgrade';
 import { Cancellation } from '../util/cancellation';
 
+const DOWNSTREAM_CLASS_STATS = ['downstream_rq_0xx', 'downstream_rq_1xx', 'downstream_rq_2xx', 'downstream_rq_3xx', 'downstream_rq_4xx', 'downstream_rq_5xx'];
+
 /** What a bound listener hands the connection manager for each request. */
 export interface ListenerContext {
   hcm: HttpConnectionManagerConfig;
@@ -48,8 +50,14 @@ export class ConnectionManager {
   }
 
   handle(ctx: ListenerContext, d: DownstreamStream): void {
-    const closed = new Promise<void>((resolve) => d.res.once('close', resolve));
+    let onClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (onClosed = resolve));
     const x = this.exchange(ctx, d);
+    // One `close` listener per request: downstream gone (if unfinished), then completion.
+    d.res.once('close', () => {
+      if (!d.res.writableFinished) x.downstreamGone.cancel('downstream');
+      onClosed();
+    });
     x.httpStats.counter('downstream_rq_total').inc();
     x.httpStats.gauge('downstream_rq_active').inc();
     const work = x.view.authority ? routeRequest(this.routerDeps, x, ctx.routes()) : this.badRequest(x);
@@ -73,9 +81,6 @@ export class ConnectionManager {
     info.forwardedFor = first(headers, 'x-forwarded-for');
     info.userAgent = first(headers, 'user-agent');
     const gone = new Cancellation();
-    res.once('close', () => {
-      if (!res.writableFinished) gone.cancel('downstream');
-    });
     const format = headerFormatter({
       downstreamRemoteAddress: conn.remoteAddress,
       downstreamRemotePort: conn.remotePort,
@@ -111,7 +116,7 @@ export class ConnectionManager {
     s.gauge('downstream_rq_active').dec();
     const status = x.info.status;
     if (x.downstreamGone.cancelled) x.info.flags.add('DC');
-    if (status) s.counter(`downstream_rq_${Math.floor(status / 100)}xx`).inc();
+    if (status) s.counter(DOWNSTREAM_CLASS_STATS[Math.floor(status / 100)] ?? `downstream_rq_${Math.floor(status / 100)}xx`).inc();
     s.counter('downstream_rq_completed').inc();
     this.deps.accessLog?.(formatAccessLog(x.info, Date.now()));
   }

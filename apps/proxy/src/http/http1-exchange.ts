@@ -109,10 +109,11 @@ export class Http1Exchange implements Dispatcher.DispatchHandler, ResponseBody {
   relay(dst: Sink, onChunk: (chunk: Buffer) => void, beforeEnd?: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let watchingDrain = false;
       const finish = (err?: Error): void => {
         if (settled) return;
         settled = true;
-        dst.off('drain', onDrain);
+        if (watchingDrain) dst.off('drain', onDrain);
         dst.off('close', onClose);
         dst.off('error', onDstError);
         dst.off('finish', onFinish);
@@ -130,13 +131,18 @@ export class Http1Exchange implements Dispatcher.DispatchHandler, ResponseBody {
         dst.destroy();
         finish(err);
       };
-      dst.on('drain', onDrain);
       dst.once('close', onClose);
       dst.once('error', onDstError);
       dst.once('finish', onFinish);
       const write = (c: Buffer): boolean => {
         onChunk(c);
-        return dst.write(c);
+        const ok = dst.write(c);
+        // `drain` is watched from the first chunk the downstream could not take (most bodies never pause).
+        if (!ok && !watchingDrain && !settled) {
+          watchingDrain = true;
+          dst.on('drain', onDrain);
+        }
+        return ok;
       };
       const end = (): void => {
         beforeEnd?.();

@@ -1,4 +1,4 @@
-import type { DirectResponseAction, ForwardAction, HeaderMutation, HeaderValueOption, RedirectAction, WeightedCluster } from '../config/model';
+import { type DirectResponseAction, type ForwardAction, type HeaderMutation, type HeaderValueOption, NO_HEADER_MUTATION, type RedirectAction, type WeightedCluster } from '../config/model';
 import { corsFilter, pickWeighted, requestHash, type RequestView, type Rng, type RouteTable, splitPath } from '../routing';
 import { type UpstreamCluster, mirror } from '../upstream';
 import { type Exchange, localReply, writeHead } from './exchange';
@@ -32,7 +32,8 @@ export async function routeRequest(deps: RouterDeps, x: Exchange, table: RouteTa
   // As in Envoy, the route is picked on the headers the filters first see (a filter's header
   // changes re-route only with clear_route_cache), and the filters run whether or not one matched.
   let sel = table?.select(x.view);
-  const stage = deps.securityStage ? await deps.securityStage(x) : 'continue';
+  // No await without filters: an async hop per request costs a microtask turn and a promise.
+  const stage = deps.securityStage && x.hcm.securityFilters?.length ? await deps.securityStage(x) : 'continue';
   if (stage === 'replied') return;
   if (stage === 'reroute') sel = table?.select(x.view);
   if (requiresTlsRedirect(table?.virtualHostFor(x.view), x.headers)) {
@@ -56,7 +57,7 @@ export async function routeRequest(deps: RouterDeps, x: Exchange, table: RouteTa
     const cors = x.hcm.cors ? corsFilter([sel.route.cors, sel.virtualHost.cors], x.view, deps.rng) : undefined;
     if (cors?.originValid !== undefined) x.httpStats.counter(cors.originValid ? 'cors.origin_valid' : 'cors.origin_invalid').inc();
     if (cors?.kind === 'preflight') return localReply(x, 200, '', cors.headers);
-    return forward(deps, x, rc, action, wc, cors?.kind === 'response' ? cors.headers : {});
+    return forward(deps, x, rc, action, wc, cors?.kind === 'response' ? cors.headers : undefined);
   }
   if (fault && (await injectFault(x, fault, undefined, deps.rng, deps.faults))) return;
   return action.kind === 'direct' ? directResponse(x, rc, action) : redirect(x, rc, action);
@@ -93,13 +94,14 @@ export function redirectLocation(view: RequestView, rc: RouteContext, a: Redirec
 }
 
 /** Response headers added last: a generated hash cookie, then the CORS filter's (encoded after the router). */
-function addedResponseHeaders(setCookie: string | undefined, cors: Record<string, string>): HeaderMutation {
-  const add: HeaderValueOption[] = Object.entries(cors).map(([key, value]) => ({ key, value, action: 'overwrite-or-add' }));
+function addedResponseHeaders(setCookie: string | undefined, cors: Record<string, string> | undefined): HeaderMutation {
+  if (!setCookie && !cors) return NO_HEADER_MUTATION;
+  const add: HeaderValueOption[] = Object.entries(cors ?? {}).map(([key, value]) => ({ key, value, action: 'overwrite-or-add' }));
   if (setCookie) add.unshift({ key: 'set-cookie', value: setCookie, action: 'append' });
   return { add, remove: [] };
 }
 
-async function forward(deps: RouterDeps, x: Exchange, rc: RouteContext, action: ForwardAction, wc: WeightedCluster, corsHeaders: Record<string, string>): Promise<void> {
+async function forward(deps: RouterDeps, x: Exchange, rc: RouteContext, action: ForwardAction, wc: WeightedCluster, corsHeaders: Record<string, string> | undefined): Promise<void> {
   x.info.upstreamCluster = wc.name;
   const cluster = deps.clusters.get(wc.name);
   if (!cluster) {
@@ -123,6 +125,8 @@ async function forward(deps: RouterDeps, x: Exchange, rc: RouteContext, action: 
   const hashed = action.hashPolicy.length && (cluster.config.lbPolicy === 'RING_HASH' || cluster.config.lbPolicy === 'MAGLEV');
   const source = hashed ? { ip: x.format('%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'), address: x.format('%DOWNSTREAM_REMOTE_ADDRESS%') } : undefined;
   const { hash, setCookie } = source ? requestHash(action.hashPolicy, x.view, source) : {};
+  const responseMutations = mutationLevels(rc, wc, 'response');
+  responseMutations.push(addedResponseHeaders(setCookie, corsHeaders));
   try {
     await new UpstreamCall(x, {
       cluster,
@@ -130,7 +134,7 @@ async function forward(deps: RouterDeps, x: Exchange, rc: RouteContext, action: 
       body,
       timeoutMs: action.timeoutMs,
       retry: action.retry ?? rc.virtualHost.retry,
-      responseMutations: [...mutationLevels(rc, wc, 'response'), addedResponseHeaders(setCookie, corsHeaders)],
+      responseMutations,
       hash,
       destination,
       rng: deps.rng,

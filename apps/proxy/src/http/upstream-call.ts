@@ -33,6 +33,16 @@ interface Attempt {
   dispose: () => void;
 }
 
+/** Stat names by status, built once: a template string per response allocates and re-hashes the name. */
+const STATUS_STATS = new Map<number, string>();
+const CLASS_STATS = ['upstream_rq_0xx', 'upstream_rq_1xx', 'upstream_rq_2xx', 'upstream_rq_3xx', 'upstream_rq_4xx', 'upstream_rq_5xx'];
+
+function statusStat(status: number): string {
+  let name = STATUS_STATS.get(status);
+  if (name === undefined) STATUS_STATS.set(status, (name = `upstream_rq_${status}`));
+  return name;
+}
+
 const RESET_BEFORE_HEADERS = 'upstream connect error or disconnect/reset before headers. reset reason:';
 
 /**
@@ -77,7 +87,12 @@ export class UpstreamCall {
     if (ms <= 0) return () => undefined;
     let timer: NodeJS.Timeout | undefined;
     let cancelled = false;
-    void (this.o.body?.ended ?? Promise.resolve()).then(() => {
+    const ended = this.o.body?.ended;
+    if (!ended) {
+      timer = setTimeout(fn, ms);
+      return () => clearTimeout(timer);
+    }
+    void ended.then(() => {
       if (!cancelled) timer = setTimeout(fn, ms);
     });
     return () => {
@@ -209,8 +224,8 @@ export class UpstreamCall {
 
   private countResponse(status: number): void {
     const s = this.o.cluster.stats;
-    s.counter(`upstream_rq_${status}`).inc();
-    s.counter(`upstream_rq_${Math.floor(status / 100)}xx`).inc();
+    s.counter(statusStat(status)).inc();
+    s.counter(CLASS_STATS[Math.floor(status / 100)] ?? `upstream_rq_${Math.floor(status / 100)}xx`).inc();
     s.counter('upstream_rq_completed').inc();
   }
 
