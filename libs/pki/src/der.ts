@@ -1,7 +1,8 @@
 /**
  * DER (ITU-T X.690 section 10) for the few structures workloads build and read themselves: a
  * PKCS#10 request and a certificate's subjectAltName. Everything else goes through @peculiar/x509
- * (provider.ts), which a proxy then never loads (~3 MB of heap and ~7 MB of private memory).
+ * (provider.ts), which a proxy then never loads (an idle sidecar: ~2.4 MB less heap, ~2.7 MB less
+ * private memory).
  */
 
 export const DER_TAG = { boolean: 0x01, integer: 0x02, bitString: 0x03, octetString: 0x04, null: 0x05, oid: 0x06, sequence: 0x30, set: 0x31 } as const;

@@ -1,6 +1,6 @@
 import type { HttpConnectionManagerConfig } from '../config/model';
 import type { RouteTable } from '../routing';
-import type { StatsStore } from '../stats';
+import { type StatsStore, statusClassStat } from '../stats';
 import { type AccessLogSink, formatAccessLog } from './access-log';
 import type { DownstreamStream } from './downstream';
 import { type Exchange, localReply } from './exchange';
@@ -13,8 +13,6 @@ import { SecurityFilters, securityStage } from './security-filters';
 import { newStreamInfo } from './stream-info';
 import { UpgradeHandler } from './upgrade';
 import { Cancellation } from '../util/cancellation';
-
-const DOWNSTREAM_CLASS_STATS = ['downstream_rq_0xx', 'downstream_rq_1xx', 'downstream_rq_2xx', 'downstream_rq_3xx', 'downstream_rq_4xx', 'downstream_rq_5xx'];
 
 /** What a bound listener hands the connection manager for each request. */
 export interface ListenerContext {
@@ -116,7 +114,7 @@ export class ConnectionManager {
     s.gauge('downstream_rq_active').dec();
     const status = x.info.status;
     if (x.downstreamGone.cancelled) x.info.flags.add('DC');
-    if (status) s.counter(DOWNSTREAM_CLASS_STATS[Math.floor(status / 100)] ?? `downstream_rq_${Math.floor(status / 100)}xx`).inc();
+    if (status) s.counter(statusClassStat('downstream_rq', status)).inc();
     s.counter('downstream_rq_completed').inc();
     this.deps.accessLog?.(formatAccessLog(x.info, Date.now()));
   }

@@ -1,5 +1,6 @@
 import type { HeaderMutation, RetryPolicy } from '../config/model';
 import type { Rng } from '../routing';
+import { statusClassStat } from '../stats';
 import type { UpstreamCluster, UpstreamHost } from '../upstream';
 import { Cancellation, abortEmitter, delay } from '../util/cancellation';
 import { type Exchange, localReply, respondHeadersOnly, writeHead } from './exchange';
@@ -35,7 +36,6 @@ interface Attempt {
 
 /** Stat names by status, built once: a template string per response allocates and re-hashes the name. */
 const STATUS_STATS = new Map<number, string>();
-const CLASS_STATS = ['upstream_rq_0xx', 'upstream_rq_1xx', 'upstream_rq_2xx', 'upstream_rq_3xx', 'upstream_rq_4xx', 'upstream_rq_5xx'];
 
 function statusStat(status: number): string {
   let name = STATUS_STATS.get(status);
@@ -225,7 +225,7 @@ export class UpstreamCall {
   private countResponse(status: number): void {
     const s = this.o.cluster.stats;
     s.counter(statusStat(status)).inc();
-    s.counter(CLASS_STATS[Math.floor(status / 100)] ?? `upstream_rq_${Math.floor(status / 100)}xx`).inc();
+    s.counter(statusClassStat('upstream_rq', status)).inc();
     s.counter('upstream_rq_completed').inc();
   }
 

@@ -105,6 +105,18 @@ export class StatsStore {
   }
 }
 
+const CLASS_STAT_NAMES = new Map<string, string[]>();
+
+/**
+ * `<prefix>_<n>xx` for a status (e.g. `upstream_rq_2xx`), built once per prefix: a template string
+ * per response would allocate and re-hash the name on the request path.
+ */
+export function statusClassStat(prefix: string, status: number): string {
+  let names = CLASS_STAT_NAMES.get(prefix);
+  if (!names) CLASS_STAT_NAMES.set(prefix, (names = Array.from({ length: 10 }, (_, i) => `${prefix}_${i}xx`)));
+  return names[Math.floor(status / 100)] ?? `${prefix}_${Math.floor(status / 100)}xx`;
+}
+
 /** Envoy's flat stat name. */
 export function flatName(e: Pick<StatEntry, 'kind' | 'scopeName' | 'stat'>): string {
   return e.kind === 'root' ? e.stat : `${e.kind}.${e.scopeName}.${e.stat}`;

@@ -1,13 +1,8 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import { certificateSans } from '@mizzen/pki/workload';
+import { type GeneralNamesRead, certificateSans } from '@mizzen/pki/workload';
 
 /** subjectAltName entries of a certificate, by type (RFC 5280 4.2.1.6). */
-export interface CertificateNames {
-  uris: string[];
-  dnsNames: string[];
-  ipAddresses: string[];
-  emails: string[];
-}
+export type CertificateNames = GeneralNamesRead;
 
 const EMPTY: CertificateNames = { uris: [], dnsNames: [], ipAddresses: [], emails: [] };
 /** Parsed names by DER fingerprint: a handful of peers make almost every handshake. */
